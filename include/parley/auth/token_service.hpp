@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "parley/auth/jwt.hpp"
+
+namespace parley::auth {
+
+/// Issues and checks tokens, and remembers revoked ones until they expire. Thread-safe: any I/O
+/// thread verifies; logout adds revocations (already stored in the database by the caller).
+class token_service {
+ public:
+  token_service(std::string secret, std::int64_t ttl_s);
+
+  /// A fresh token for a user with a new jti.
+  std::pair<std::string, claims> issue(std::int64_t user_id, const std::string& username,
+                                       std::int64_t now_s) const;
+
+  /// The token's claims when it is valid, unexpired and not revoked.
+  std::optional<claims> verify(std::string_view token, std::int64_t now_s) const;
+
+  /// Remembers a revocation in memory.
+  void revoke(const std::string& jti, std::int64_t expires_at, std::int64_t now_s);
+
+  /// Replaces the revocation set (start-up, from the database).
+  void load(std::vector<std::pair<std::string, std::int64_t>> revoked);
+
+ private:
+  std::string secret_;
+  std::int64_t ttl_s_;
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, std::int64_t> revoked_;
+  std::size_t purge_at_ = 1024;
+};
+
+/// The token a request carries: `Authorization: Bearer`, then the `parley_token` cookie, then
+/// (only when `allow_query`, i.e. on /ws) the `token` query parameter. Empty when none.
+std::string extract_token(std::string_view authorization, std::string_view cookie,
+                          std::string_view target, bool allow_query);
+
+/// Seconds since the epoch.
+std::int64_t unix_now();
+
+}  // namespace parley::auth

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "parley/config/redis_url.hpp"
+#include "parley/log/log.hpp"
+
+namespace parley::config {
+
+/// A configuration that cannot be used; its message is the one line printed before exiting.
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Everything the server reads at start (contract: "Configuration").
+struct config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::string db_path = "parley.db";
+  std::optional<redis_url> redis;
+  std::string jwt_secret;
+  std::int64_t token_ttl_s = 86400;
+  std::string static_dir = "static";
+  unsigned threads = 1;
+  log::level log_level = log::level::info;
+  std::string log_file;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string instance_id;
+  std::uint32_t rate_limit = 100;
+  std::uint32_t rate_burst = 200;
+  std::size_t max_queue_bytes = 1048576;
+  std::uint32_t idle_timeout_s = 60;
+  std::size_t max_connections = 0;
+  std::vector<std::string> allowed_origins;
+};
+
+/// One configurable key: its environment name, its flag, its default as documented, its meaning.
+struct option_info {
+  const char* env_key;
+  const char* flag;
+  const char* default_text;
+  const char* meaning;
+};
+
+/// Every option in the order of the contract's table.
+const std::vector<option_info>& options();
+
+/// The outcome of reading every source.
+struct load_result {
+  config cfg;
+  bool help = false;                  ///< --help was given: print usage() and exit 0
+  std::vector<std::string> warnings;  ///< to log once logging is configured
+};
+
+/// Applies defaults, then `dotenv_text` (the .env file's content, if any), then `env`, then `args`
+/// (argv without the program name). Throws config_error on the first bad value.
+load_result load(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                 const std::optional<std::string>& dotenv_text);
+
+/// The text printed by --help.
+std::string usage();
+
+}  // namespace parley::config

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/message_generator.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/json/value.hpp>
+
+#include "parley/error/error_code.hpp"
+
+namespace parley::http {
+
+using request = boost::beast::http::request<boost::beast::http::string_body>;
+using response = boost::beast::http::response<boost::beast::http::string_body>;
+
+/// A response ready to write, with its status kept for logs and metrics.
+struct reply {
+  unsigned status;
+  boost::beast::http::message_generator message;
+};
+
+/// A JSON response to `req` (same version and keep-alive), `Cache-Control: no-store`.
+response json_response(const request& req, boost::beast::http::status status,
+                       const boost::json::value& body);
+
+/// The contract's error body `{"error":{"code","message"}}`.
+response error_response(const request& req, boost::beast::http::status status, error_code code,
+                        std::string_view message = {});
+
+/// Wraps a finished response as a reply.
+template <class Body>
+reply make_reply(boost::beast::http::response<Body>&& res) {
+  const auto status = res.result_int();
+  res.prepare_payload();
+  return {status, boost::beast::http::message_generator(std::move(res))};
+}
+
+}  // namespace parley::http

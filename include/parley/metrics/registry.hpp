@@ -1,0 +1,32 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "parley/metrics/labeled_counter.hpp"
+
+namespace parley::metrics {
+
+/// Every metric the server exports at /metrics (contract: "Metrics"). Plain atomics so hot paths
+/// pay one relaxed increment.
+struct registry {
+  std::atomic<std::int64_t> connections{0};  ///< open TCP connections
+  std::atomic<std::int64_t> ws_sessions{0};
+  std::atomic<std::int64_t> channels{0};
+  std::atomic<std::uint64_t> messages_total{0};  ///< stored
+  std::atomic<std::uint64_t> deliveries_total{0};
+  std::atomic<std::uint64_t> slow_consumer_closes_total{0};
+  std::atomic<std::uint64_t> rate_limited_total{0};
+  std::atomic<int> redis_connected{-1};  ///< -1: standalone, the series is absent
+  labeled_counter errors_total;          ///< {code}
+  labeled_counter http_requests_total;   ///< {route, status}
+
+  /// The Prometheus text exposition of every metric, plus process_resident_memory_bytes.
+  std::string render() const;
+};
+
+/// Resident set size of this process in bytes, from /proc/self/statm (0 if unreadable).
+std::uint64_t resident_memory_bytes();
+
+}  // namespace parley::metrics

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <memory>
+
+#include "parley/net/connection_registry.hpp"
+#include "parley/server/services.hpp"
+
+namespace parley::net {
+
+/// Limits on what one HTTP request may send.
+inline constexpr std::size_t max_header_bytes = 16 * 1024;
+inline constexpr std::size_t max_body_bytes = 64 * 1024;
+/// How long a connection may take to send a request, or sit idle between requests.
+inline constexpr std::chrono::seconds http_read_timeout{30};
+inline constexpr std::chrono::seconds http_write_timeout{30};
+
+/// One HTTP/1.1 connection: reads requests in a loop, answers each, honours keep-alive; hands
+/// the socket over when a request upgrades to a WebSocket.
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(boost::asio::ip::tcp::socket socket, server::services& svc,
+               connection_registry& connections);
+
+  /// Spawns the session's coroutine on the socket's executor.
+  void start();
+
+ private:
+  boost::asio::awaitable<void> run();
+  /// Runs on the session's executor: stop after the current request, or now if idle.
+  void request_close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  server::services& svc_;
+  connection_registry& connections_;
+  bool idle_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace parley::net

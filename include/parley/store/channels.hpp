@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parley/store/database.hpp"
+
+namespace parley::store {
+
+/// A channel as stored; kind is "public", "private", "dm" or "match".
+struct channel_row {
+  std::int64_t id = 0;
+  std::string name;
+  std::string kind;
+  bool is_public() const { return kind == "public"; }
+};
+
+/// One entry of a channel list.
+struct channel_summary {
+  std::string name;
+  bool is_private = false;  ///< server-made channels count as private
+  std::int64_t members = 0;
+};
+
+/// A stored message.
+struct stored_message {
+  std::int64_t id = 0;
+  std::string from;
+  std::string text;
+  std::int64_t ts_ms = 0;
+};
+
+/// A page of history, oldest first.
+struct history_page {
+  std::vector<stored_message> messages;
+  bool has_more = false;
+};
+
+/// Every public channel and every other channel the user is a member of, by name.
+std::vector<channel_summary> list_visible_channels(database& db, std::int64_t user_id);
+
+std::optional<channel_row> find_channel(database& db, std::string_view name);
+
+bool is_member(database& db, std::int64_t channel_id, std::int64_t user_id);
+
+/// At most `limit` messages with id < before (newest ones when no before), oldest first.
+history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,
+                          int limit);
+
+}  // namespace parley::store

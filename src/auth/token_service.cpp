@@ -1,0 +1,86 @@
+#include "parley/auth/token_service.hpp"
+
+#include <chrono>
+
+#include "parley/http/url.hpp"
+#include "parley/util/random.hpp"
+
+namespace parley::auth {
+
+token_service::token_service(std::string secret, std::int64_t ttl_s)
+    : secret_(std::move(secret)), ttl_s_(ttl_s) {}
+
+std::pair<std::string, claims> token_service::issue(std::int64_t user_id,
+                                                    const std::string& username,
+                                                    std::int64_t now_s) const {
+  claims c{user_id, username, now_s, now_s + ttl_s_, util::random_hex(16)};
+  return {sign_jwt(c, secret_), std::move(c)};
+}
+
+std::optional<claims> token_service::verify(std::string_view token, std::int64_t now_s) const {
+  auto result = verify_jwt(token, secret_, now_s);
+  if (!result.ok()) {
+    return std::nullopt;
+  }
+  std::shared_lock lock(mutex_);
+  if (revoked_.contains(result.value.jti)) {
+    return std::nullopt;
+  }
+  return std::move(result.value);
+}
+
+void token_service::revoke(const std::string& jti, std::int64_t expires_at, std::int64_t now_s) {
+  std::unique_lock lock(mutex_);
+  revoked_[jti] = expires_at;
+  // Expired revocations are dead weight: drop them whenever the set doubles.
+  if (revoked_.size() >= purge_at_) {
+    std::erase_if(revoked_, [now_s](const auto& kv) { return kv.second <= now_s; });
+    purge_at_ = std::max<std::size_t>(1024, revoked_.size() * 2);
+  }
+}
+
+void token_service::load(std::vector<std::pair<std::string, std::int64_t>> revoked) {
+  std::unique_lock lock(mutex_);
+  revoked_.clear();
+  for (auto& [jti, exp] : revoked) {
+    revoked_.emplace(std::move(jti), exp);
+  }
+}
+
+std::string extract_token(std::string_view authorization, std::string_view cookie,
+                          std::string_view target, bool allow_query) {
+  constexpr std::string_view bearer = "Bearer ";
+  if (authorization.size() > bearer.size() &&
+      authorization.substr(0, bearer.size()) == bearer) {
+    return std::string(authorization.substr(bearer.size()));
+  }
+  while (!cookie.empty()) {
+    const auto semi = cookie.find(';');
+    auto pair = cookie.substr(0, semi);
+    cookie = semi == std::string_view::npos ? std::string_view{} : cookie.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') {
+      pair.remove_prefix(1);
+    }
+    constexpr std::string_view name = "parley_token=";
+    if (pair.starts_with(name) && pair.size() > name.size()) {
+      return std::string(pair.substr(name.size()));
+    }
+  }
+  if (allow_query) {
+    const auto query = http::parse_query(http::split_target(target).query);
+    if (query) {
+      if (auto it = query->find("token"); it != query->end()) {
+        return it->second;
+      }
+    }
+  }
+  return {};
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace parley::auth

@@ -1,0 +1,77 @@
+#include <boost/json.hpp>
+
+#include "parley/http/handlers.hpp"
+#include "parley/http/url.hpp"
+#include "parley/log/log.hpp"
+
+namespace parley::http {
+namespace beast_http = boost::beast::http;
+using boost::asio::awaitable;
+
+namespace {
+
+awaitable<reply> dispatch(server::services& svc, const request& req, const routing& r) {
+  switch (r.route) {
+    case route::signup:
+      co_return co_await handle_signup(svc, req);
+    case route::login:
+      co_return co_await handle_login(svc, req);
+    case route::logout:
+      co_return co_await handle_logout(svc, req);
+    case route::me:
+      co_return handle_me(svc, req);
+    case route::channels:
+      co_return co_await handle_channels(svc, req);
+    case route::channel_messages:
+      co_return co_await handle_channel_messages(svc, req, r.channel);
+    case route::healthz:
+      co_return make_reply(json_response(req, beast_http::status::ok, {{"status", "ok"}}));
+    case route::metrics: {
+      response res(beast_http::status::ok, req.version());
+      res.set(beast_http::field::server, "parley");
+      res.set(beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res.keep_alive(req.keep_alive());
+      res.body() = svc.metrics.render();
+      co_return make_reply(std::move(res));
+    }
+    case route::websocket:
+      // Reached only without an Upgrade header: the upgrade itself is taken by the session.
+      co_return make_reply(error_response(req, beast_http::status::bad_request,
+                                          error_code::bad_request,
+                                          "/ws expects a WebSocket upgrade"));
+    case route::static_file:
+      co_return handle_static(svc, req);
+  }
+  co_return make_reply(
+      error_response(req, beast_http::status::internal_server_error, error_code::internal));
+}
+
+}  // namespace
+
+awaitable<reply> handle_request(server::services& svc, const request& req) {
+  const auto r = route_request(req.method(), split_target(req.target()).path);
+  std::optional<reply> out;
+  if (r.result == routing::outcome::not_found) {
+    out.emplace(make_reply(error_response(req, beast_http::status::not_found, error_code::not_found)));
+  } else if (r.result == routing::outcome::method_not_allowed) {
+    auto res = error_response(req, beast_http::status::method_not_allowed,
+                              error_code::method_not_allowed);
+    res.set(beast_http::field::allow, r.allow);
+    out.emplace(make_reply(std::move(res)));
+  } else {
+    try {
+      out.emplace(co_await dispatch(svc, req, r));
+    } catch (const std::exception& e) {
+      PARLEY_LOG(error, "http") << req.method_string() << ' ' << req.target() << ": " << e.what();
+      out.emplace(make_reply(
+          error_response(req, beast_http::status::internal_server_error, error_code::internal)));
+    }
+  }
+  const auto label = r.result == routing::outcome::not_found ? std::string_view("unmatched")
+                                                              : route_label(r.route);
+  svc.metrics.http_requests_total.add({std::string(label), std::to_string(out->status)});
+  PARLEY_LOG(debug, "http") << req.method_string() << ' ' << req.target() << ' ' << out->status;
+  co_return std::move(*out);
+}
+
+}  // namespace parley::http

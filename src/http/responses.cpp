@@ -1,0 +1,29 @@
+#include "parley/http/responses.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace parley::http {
+namespace beast_http = boost::beast::http;
+
+response json_response(const request& req, beast_http::status status,
+                       const boost::json::value& body) {
+  response res(status, req.version());
+  res.set(beast_http::field::server, "parley");
+  res.set(beast_http::field::content_type, "application/json");
+  res.set(beast_http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = boost::json::serialize(body);
+  return res;
+}
+
+response error_response(const request& req, beast_http::status status, error_code code,
+                        std::string_view message) {
+  return json_response(
+      req, status,
+      boost::json::object{
+          {"error",
+           {{"code", code_name(code)},
+            {"message", message.empty() ? default_message(code) : message}}}});
+}
+
+}  // namespace parley::http

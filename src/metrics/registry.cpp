@@ -1,0 +1,89 @@
+#include "parley/metrics/registry.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace parley::metrics {
+namespace {
+
+void family(std::ostringstream& out, const char* name, const char* type, const char* help) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+}
+
+template <class T>
+void single(std::ostringstream& out, const char* name, const char* type, const char* help,
+            const std::atomic<T>& value) {
+  family(out, name, type, help);
+  out << name << ' ' << value.load(std::memory_order_relaxed) << '\n';
+}
+
+std::string escape_label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void labeled(std::ostringstream& out, const char* name, const char* help,
+             std::initializer_list<const char*> labels, const labeled_counter& counter) {
+  family(out, name, "counter", help);
+  for (const auto& [values, n] : counter.snapshot()) {
+    out << name << '{';
+    std::size_t i = 0;
+    for (const char* label : labels) {
+      out << (i ? "," : "") << label << "=\"" << escape_label(values.at(i)) << '"';
+      ++i;
+    }
+    out << "} " << n << '\n';
+  }
+}
+
+}  // namespace
+
+std::uint64_t resident_memory_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0;
+  std::uint64_t resident = 0;
+  if (!(statm >> size >> resident)) {
+    return 0;
+  }
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+std::string registry::render() const {
+  std::ostringstream out;
+  single(out, "parley_connections", "gauge", "Open TCP connections.", connections);
+  single(out, "parley_ws_sessions", "gauge", "Open WebSocket sessions.", ws_sessions);
+  single(out, "parley_channels", "gauge", "Channels with at least one subscribed session.",
+         channels);
+  single(out, "parley_messages_total", "counter", "Messages stored.", messages_total);
+  single(out, "parley_deliveries_total", "counter", "Message frames queued to sessions.",
+         deliveries_total);
+  single(out, "parley_slow_consumer_closes_total", "counter",
+         "Sessions closed because their outbound queue passed the bound.",
+         slow_consumer_closes_total);
+  single(out, "parley_rate_limited_total", "counter", "Frames dropped by the rate limit.",
+         rate_limited_total);
+  labeled(out, "parley_errors_total", "Error replies sent, by code.", {"code"}, errors_total);
+  labeled(out, "parley_http_requests_total", "HTTP requests answered, by route and status.",
+          {"route", "status"}, http_requests_total);
+  if (const int redis = redis_connected.load(std::memory_order_relaxed); redis >= 0) {
+    family(out, "parley_redis_connected", "gauge", "1 while connected to Redis.");
+    out << "parley_redis_connected " << redis << '\n';
+  }
+  family(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+  out << "process_resident_memory_bytes " << resident_memory_bytes() << '\n';
+  return out.str();
+}
+
+}  // namespace parley::metrics

@@ -1,0 +1,109 @@
+#include "parley/net/http_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+
+#include "parley/http/handlers.hpp"
+#include "parley/log/log.hpp"
+
+namespace parley::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace beast_http = beast::http;
+using asio::awaitable;
+
+namespace {
+
+constexpr auto with_error = asio::as_tuple(asio::use_awaitable);
+
+/// The reply for a request that could not be parsed; the connection closes after it.
+http::response rejection(const beast_http::request_parser<beast_http::string_body>& parser,
+                         const beast::error_code& ec) {
+  http::request req;
+  if (parser.is_header_done()) {
+    req.version(parser.get().version());
+  }
+  req.keep_alive(false);
+  if (ec == beast_http::error::body_limit) {
+    return http::error_response(req, beast_http::status::payload_too_large, error_code::too_large,
+                                "request body over 64 KiB");
+  }
+  auto res = http::error_response(req, beast_http::status::bad_request, error_code::bad_request,
+                                  ec == beast_http::error::header_limit
+                                      ? "request headers too large"
+                                      : "malformed HTTP request");
+  res.keep_alive(false);
+  return res;
+}
+
+}  // namespace
+
+http_session::http_session(asio::ip::tcp::socket socket, server::services& svc,
+                           connection_registry& connections)
+    : stream_(std::move(socket)), svc_(svc), connections_(connections) {}
+
+void http_session::start() {
+  asio::co_spawn(stream_.get_executor(), [self = shared_from_this()] { return self->run(); },
+                 asio::detached);
+}
+
+void http_session::request_close() {
+  stopping_ = true;
+  if (idle_) {
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);
+  }
+}
+
+awaitable<void> http_session::run() {
+  std::weak_ptr<http_session> weak = shared_from_this();
+  auto executor = stream_.get_executor();
+  const auto id = connections_.add([weak, executor] {
+    asio::post(executor, [weak] {
+      if (auto self = weak.lock()) {
+        self->request_close();
+      }
+    });
+  });
+
+  while (!stopping_) {
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(max_header_bytes);
+    parser.body_limit(max_body_bytes);
+    stream_.expires_after(http_read_timeout);
+    idle_ = true;
+    auto [ec, _] = co_await beast_http::async_read(stream_, buffer_, parser, with_error);
+    idle_ = false;
+    if (ec) {
+      const bool peer_gone = ec == beast_http::error::end_of_stream ||
+                             ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+                             ec == asio::error::connection_reset || ec == asio::error::eof;
+      if (!peer_gone) {
+        svc_.metrics.http_requests_total.add(
+            {"unparsed", ec == beast_http::error::body_limit ? "413" : "400"});
+        stream_.expires_after(http_write_timeout);
+        auto res = rejection(parser, ec);
+        co_await beast_http::async_write(stream_, res, with_error);
+      }
+      break;
+    }
+    auto req = parser.release();
+    const bool keep_alive = req.keep_alive();
+    auto handling = http::handle_request(svc_, req);
+    auto reply = co_await std::move(handling);
+    stream_.expires_after(http_write_timeout);
+    auto [write_ec, __] = co_await beast::async_write(stream_, std::move(reply.message), with_error);
+    if (write_ec || !keep_alive) {
+      break;
+    }
+  }
+  beast::error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  stream_.socket().close(ignored);
+  connections_.remove(id);
+}
+
+}  // namespace parley::net

@@ -1,0 +1,65 @@
+#include "parley/net/listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "parley/log/log.hpp"
+#include "parley/net/http_session.hpp"
+
+namespace parley::net {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+/// After EMFILE, wait this long before accepting again instead of spinning.
+constexpr std::chrono::milliseconds accept_backoff{50};
+}  // namespace
+
+listener::listener(io_pool& pool, const tcp::endpoint& endpoint, server::services& svc,
+                   connection_registry& connections)
+    : pool_(pool), acceptor_(pool.at(0)), svc_(svc), connections_(connections) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  if (endpoint.address().is_v6()) {
+    acceptor_.set_option(asio::ip::v6_only(true));
+  }
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+void listener::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+
+void listener::stop() {
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+}
+
+asio::awaitable<void> listener::accept_loop() {
+  asio::steady_timer backoff(acceptor_.get_executor());
+  while (acceptor_.is_open()) {
+    auto [ec, socket] =
+        co_await acceptor_.async_accept(pool_.next(), asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
+      break;
+    }
+    if (ec) {
+      PARLEY_LOG(warn, "listener") << "accept failed: " << ec.message();
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+          ec.value() == ENFILE) {
+        backoff.expires_after(accept_backoff);
+        co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<http_session>(std::move(socket), svc_, connections_)->start();
+  }
+}
+
+}  // namespace parley::net

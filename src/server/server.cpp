@@ -1,0 +1,132 @@
+#include "parley/server/server.hpp"
+
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "parley/auth/password.hpp"
+#include "parley/log/log.hpp"
+#include "parley/store/revoked_tokens.hpp"
+
+namespace parley::server {
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// How long shutdown waits for connections to finish before stopping the I/O threads.
+constexpr std::chrono::seconds drain_deadline{8};
+/// Scrypt is CPU-bound: more threads than cores would only queue inside the kernel.
+constexpr unsigned max_hash_threads = 2;
+
+asio::ip::tcp::endpoint resolve_listen(const config::config& cfg) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(cfg.listen_host, ec);
+  if (!ec) {
+    return {address, cfg.listen_port};
+  }
+  asio::io_context ctx;
+  asio::ip::tcp::resolver resolver(ctx);
+  const auto results = resolver.resolve(cfg.listen_host, std::to_string(cfg.listen_port), ec);
+  if (ec || results.empty()) {
+    throw std::runtime_error("cannot resolve listen host '" + cfg.listen_host + "'");
+  }
+  return results.begin()->endpoint();
+}
+
+fs::path canonical_static_root(const std::string& dir) {
+  std::error_code ec;
+  auto root = fs::canonical(dir, ec);
+  if (ec || !fs::is_directory(root, ec)) {
+    PARLEY_LOG(warn, "http") << "static directory '" << dir << "' not found: serving no files";
+    return {};
+  }
+  return root;
+}
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
+  const auto host = ep.address().to_string();
+  return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+std::uint64_t raise_open_files_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    return 0;
+  }
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  return lim.rlim_cur;
+}
+
+server::server(config::config cfg)
+    : cfg_(std::move(cfg)),
+      hash_pool_(std::min(max_hash_threads, std::max(1u, std::thread::hardware_concurrency()))),
+      tokens_(cfg_.jwt_secret, cfg_.token_ttl_s),
+      connections_(metrics_),
+      io_(cfg_.threads) {
+  const auto files = raise_open_files_limit();
+  PARLEY_LOG(info, "server") << "open-files limit raised to the hard limit: " << files;
+
+  store_ = std::make_unique<store::store>(cfg_.db_path);
+  tokens_.load(store_->run_blocking(
+      [](store::database& db) { return store::load_revoked_tokens(db, auth::unix_now()); }));
+
+  services_ = std::unique_ptr<services>(new services{
+      cfg_, *store_, hash_pool_, tokens_, metrics_, canonical_static_root(cfg_.static_dir),
+      auth::hash_password("parley: the hash unknown users are checked against")});
+
+  const auto endpoint = resolve_listen(cfg_);
+  try {
+    listener_ = std::make_unique<net::listener>(io_, endpoint, *services_, connections_);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + endpoint_text(endpoint) + ": " +
+                             e.code().message());
+  }
+}
+
+server::~server() { shutdown(); }
+
+int server::run() {
+  asio::io_context signals_ctx;
+  asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+  int received = 0;
+  signals.async_wait([&](const boost::system::error_code&, int sig) { received = sig; });
+
+  io_.start();
+  listener_->start();
+  PARLEY_LOG(info, "server") << "listening on " << endpoint_text(listener_->local_endpoint())
+                             << " (instance " << cfg_.instance_id << ", " << io_.size()
+                             << " I/O threads, database " << cfg_.db_path << ", schema "
+                             << store_->schema_version() << ")";
+  signals_ctx.run();
+  PARLEY_LOG(info, "server") << "signal " << received << ": shutting down";
+  shutdown();
+  PARLEY_LOG(info, "server") << "stopped";
+  return 0;
+}
+
+void server::shutdown() {
+  if (!listener_) {
+    return;
+  }
+  listener_->stop();
+  connections_.close_all();
+  if (!connections_.wait_empty(std::chrono::steady_clock::now() + drain_deadline)) {
+    PARLEY_LOG(warn, "server") << connections_.size()
+                               << " connections still open at the deadline; closing them";
+  }
+  io_.stop();
+  listener_.reset();
+  hash_pool_.join();
+  store_->stop();
+}
+
+}  // namespace parley::server

@@ -1,0 +1,49 @@
+#include "parley/store/migrations.hpp"
+
+#include <chrono>
+
+namespace parley::store {
+
+migrate_outcome migrate(database& db, const std::vector<migration>& steps) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  migrate_outcome out;
+  {
+    auto& q = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    q.step();
+    out.from_version = static_cast<int>(q.column_int64(0));
+    q.reset();
+  }
+  const int newest = steps.empty() ? 0 : steps.back().version;
+  if (out.from_version > newest) {
+    throw migration_error("database schema version " + std::to_string(out.from_version) +
+                          " is newer than this binary supports (" + std::to_string(newest) +
+                          "); use a newer parley");
+  }
+  out.to_version = out.from_version;
+  for (const auto& step : steps) {
+    if (step.version <= out.from_version) {
+      continue;
+    }
+    try {
+      transaction tx(db);
+      db.exec(step.sql);
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      db.prepare("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)")
+          .bind(1, step.version)
+          .bind(2, step.name)
+          .bind(3, now)
+          .run();
+      tx.commit();
+    } catch (const sqlite_error& e) {
+      throw migration_error("migration " + step.name + " failed: " + e.what());
+    }
+    out.to_version = step.version;
+  }
+  return out;
+}
+
+}  // namespace parley::store

@@ -1,0 +1,39 @@
+#include "parley/store/users.hpp"
+
+#include "parley/auth/credentials.hpp"
+
+namespace parley::store {
+
+std::optional<user> create_user(database& db, std::string_view username,
+                                std::string_view password_hash, std::int64_t now_s) {
+  auto& insert = db.prepare(
+      "INSERT INTO users(username, username_key, password_hash, created_at) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT(username_key) DO NOTHING");
+  insert.bind(1, username).bind(2, auth::username_key(username)).bind(3, password_hash).bind(4, now_s);
+  insert.run();
+  if (db.changes() == 0) {
+    return std::nullopt;
+  }
+  return user{db.last_insert_rowid(), std::string(username)};
+}
+
+std::optional<user_credentials> find_credentials(database& db, std::string_view username) {
+  auto& q = db.prepare("SELECT id, username, password_hash FROM users WHERE username_key = ?");
+  q.bind(1, auth::username_key(username));
+  if (!q.step()) {
+    return std::nullopt;
+  }
+  user_credentials out{{q.column_int64(0), q.column_text(1)}, q.column_text(2)};
+  q.reset();
+  return out;
+}
+
+std::optional<user> find_user_by_name(database& db, std::string_view username) {
+  auto creds = find_credentials(db, username);
+  if (!creds) {
+    return std::nullopt;
+  }
+  return std::move(creds->account);
+}
+
+}  // namespace parley::store
