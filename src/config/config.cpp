@@ -245,6 +245,8 @@ load_result load(const std::vector<std::string>& args, const std::map<std::strin
   if (!c.tls_cert.empty()) {
     check_readable(c.tls_cert, "PARLEY_TLS_CERT");
     check_readable(c.tls_key, "PARLEY_TLS_KEY");
+    // Serving plain HTTP when TLS was asked for would be worse than not starting.
+    throw config_error("PARLEY_TLS_CERT/PARLEY_TLS_KEY: TLS is not implemented in this release");
   }
   if (c.instance_id.empty()) {
     c.instance_id = util::random_hex(4);

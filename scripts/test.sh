@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The second README command (and what .ci/run calls): install, build, and run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh -DPARLEY_TESTS=ON
+cd "${PARLEY_BUILD_DIR:-build}"
+ctest --output-on-failure --timeout 900

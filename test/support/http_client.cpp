@@ -1,0 +1,132 @@
+#include "support/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+#include <stdexcept>
+
+namespace parley::test {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace beast_http = beast::http;
+
+namespace {
+constexpr auto deadline = std::chrono::seconds(10);
+
+asio::ip::tcp::endpoint loopback(std::uint16_t port) {
+  return {asio::ip::make_address("127.0.0.1"), port};
+}
+}  // namespace
+
+boost::json::value http_reply::json() const { return boost::json::parse(body); }
+
+std::string http_reply::header(const std::string& lower_name) const {
+  const auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+http_reply http_call(std::uint16_t port, beast_http::verb method, const std::string& target,
+                     const std::string& body, const std::map<std::string, std::string>& headers) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  beast_http::request<beast_http::string_body> req(method, target, 11);
+  req.set(beast_http::field::host, "127.0.0.1");
+  for (const auto& [k, v] : headers) {
+    req.set(k, v);
+  }
+  if (!body.empty() || method == beast_http::verb::post) {
+    if (req[beast_http::field::content_type].empty()) {
+      req.set(beast_http::field::content_type, "application/json");
+    }
+    req.body() = body;
+    req.prepare_payload();
+  }
+  beast::flat_buffer buffer;
+  beast_http::response_parser<beast_http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  if (method == beast_http::verb::head) {
+    parser.skip(true);
+  }
+  beast::error_code result;
+  stream.expires_after(deadline);
+  stream.async_connect(loopback(port), [&](beast::error_code ec) {
+    if (ec) {
+      result = ec;
+      return;
+    }
+    beast_http::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
+      if (ec) {
+        result = ec;
+        return;
+      }
+      beast_http::async_read(stream, buffer, parser,
+                             [&](beast::error_code ec, std::size_t) { result = ec; });
+    });
+  });
+  ioc.run();
+  if (result) {
+    throw std::runtime_error("HTTP " + std::string(beast_http::to_string(method)) + " " + target +
+                             ": " + result.message());
+  }
+  const auto& res = parser.get();
+  http_reply out;
+  out.status = res.result_int();
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(field.value());
+  }
+  out.body = res.body();
+  return out;
+}
+
+std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  std::string received;
+  std::array<char, 4096> chunk{};
+  stream.expires_after(deadline);
+  std::function<void(beast::error_code, std::size_t)> on_read = [&](beast::error_code ec,
+                                                                    std::size_t n) {
+    received.append(chunk.data(), n);
+    if (!ec) {
+      stream.async_read_some(asio::buffer(chunk), on_read);
+    }
+  };
+  stream.async_connect(loopback(port), [&](beast::error_code ec) {
+    if (ec) {
+      return;
+    }
+    asio::async_write(stream, asio::buffer(bytes), [&](beast::error_code ec, std::size_t) {
+      if (!ec) {
+        stream.async_read_some(asio::buffer(chunk), on_read);
+      }
+    });
+  });
+  ioc.run();
+  return received;
+}
+
+std::string signup_and_login(std::uint16_t port, const std::string& username,
+                             const std::string& password) {
+  const auto creds =
+      boost::json::serialize(boost::json::object{{"username", username}, {"password", password}});
+  const auto signup = http_call(port, beast_http::verb::post, "/api/signup", creds);
+  if (signup.status != 201 && signup.status != 409) {
+    throw std::runtime_error("signup failed: " + signup.body);
+  }
+  const auto login = http_call(port, beast_http::verb::post, "/api/login", creds);
+  if (login.status != 200) {
+    throw std::runtime_error("login failed: " + login.body);
+  }
+  return std::string(login.json().at("token").as_string());
+}
+
+}  // namespace parley::test

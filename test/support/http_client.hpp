@@ -1,0 +1,36 @@
+#pragma once
+
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace parley::test {
+
+/// One HTTP response as the tests look at it.
+struct http_reply {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;  ///< lower-case names
+  std::string body;
+
+  /// The body parsed as JSON (throws if it is not).
+  boost::json::value json() const;
+  /// A header's value, empty when absent.
+  std::string header(const std::string& lower_name) const;
+};
+
+/// Sends one request to 127.0.0.1:port on a fresh connection (10 s deadline for everything).
+http_reply http_call(std::uint16_t port, boost::beast::http::verb method, const std::string& target,
+                     const std::string& body = {},
+                     const std::map<std::string, std::string>& headers = {});
+
+/// Writes raw bytes and reads until the server closes (or the deadline); returns what came back.
+std::string raw_exchange(std::uint16_t port, const std::string& bytes);
+
+/// POST /api/signup then /api/login; returns the token.
+std::string signup_and_login(std::uint16_t port, const std::string& username,
+                             const std::string& password = "correct horse");
+
+}  // namespace parley::test

@@ -1,0 +1,198 @@
+#include "support/server_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <regex>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace parley::test {
+namespace {
+
+struct spawned {
+  pid_t pid;
+  int out_fd;
+};
+
+/// fork + chdir + exec with stdout and stderr on one pipe; everything allocated before fork.
+spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv_store{PARLEY_SERVER_BINARY};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<std::string> env_store;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "PARLEY_", 7) != 0) {
+      env_store.emplace_back(*e);
+    }
+  }
+  for (const auto& [k, v] : env) {
+    env_store.push_back(k + "=" + v);
+  }
+  std::vector<char*> argv;
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& e : env_store) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const std::string dir_text = dir.string();
+
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  const pid_t pid = fork();
+  if (pid < 0) {
+    throw std::runtime_error("fork failed");
+  }
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    if (chdir(dir_text.c_str()) != 0) {
+      _exit(126);
+    }
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  return {pid, fds[0]};
+}
+
+}  // namespace
+
+std::vector<std::string> default_server_args(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir / "static");
+  return {"--listen",     "127.0.0.1:0",          "--db",        (dir / "parley.db").string(),
+          "--static-dir", (dir / "static").string(), "--jwt-secret", "test-secret-0123456789",
+          "--log-level",  "info"};
+}
+
+server_process::server_process(const std::filesystem::path& work_dir, std::vector<std::string> args,
+                               std::map<std::string, std::string> env) {
+  const auto child = spawn(work_dir, args, env);
+  pid_ = child.pid;
+  reader_ = std::thread([this, fd = child.out_fd] { read_stderr(fd); });
+  const std::regex listening(R"(listening on (?:[0-9.]+|\[[0-9a-fA-F:]+\]):([0-9]+))");
+  std::unique_lock lock(mutex_);
+  std::smatch m;
+  const bool up = changed_.wait_for(lock, std::chrono::seconds(30), [&] {
+    return std::regex_search(log_, m, listening) || stderr_closed_;
+  });
+  if (!up || stderr_closed_ || m.empty()) {
+    const auto text = log_;
+    lock.unlock();
+    kill_now();
+    throw std::runtime_error("server did not start:\n" + text);
+  }
+  port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+}
+
+server_process::~server_process() { kill_now(); }
+
+void server_process::read_stderr(int fd) {
+  char buf[4096];
+  for (;;) {
+    const auto n = read(fd, buf, sizeof buf);
+    if (n <= 0) {
+      break;
+    }
+    std::lock_guard lock(mutex_);
+    log_.append(buf, static_cast<std::size_t>(n));
+    changed_.notify_all();
+  }
+  close(fd);
+  std::lock_guard lock(mutex_);
+  stderr_closed_ = true;
+  changed_.notify_all();
+}
+
+std::optional<int> server_process::wait_exit(std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    int status = 0;
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      if (reader_.joinable()) {
+        reader_.join();
+      }
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    // The child closes its end of the pipe when it exits: wait on that instead of sleeping.
+    std::unique_lock lock(mutex_);
+    if (std::chrono::steady_clock::now() >= until) {
+      return std::nullopt;
+    }
+    changed_.wait_for(lock, std::chrono::milliseconds(20), [this] { return stderr_closed_; });
+  }
+}
+
+int server_process::terminate(std::chrono::milliseconds deadline) {
+  if (pid_ <= 0) {
+    throw std::runtime_error("server already stopped");
+  }
+  ::kill(pid_, SIGTERM);
+  const auto code = wait_exit(deadline);
+  if (!code) {
+    kill_now();
+    throw std::runtime_error("server did not exit after SIGTERM within the deadline");
+  }
+  return *code;
+}
+
+void server_process::kill_now() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  if (reader_.joinable()) {
+    reader_.join();
+  }
+}
+
+bool server_process::wait_for_log(const std::string& needle, std::chrono::milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, deadline,
+                           [&] { return log_.find(needle) != std::string::npos; });
+}
+
+std::string server_process::log() const {
+  std::lock_guard lock(mutex_);
+  return log_;
+}
+
+run_result run_to_exit(const std::filesystem::path& work_dir, std::vector<std::string> args,
+                       std::map<std::string, std::string> env, std::chrono::milliseconds deadline) {
+  const auto child = spawn(work_dir, args, env);
+  run_result out;
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  char buf[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    pollfd p{child.out_fd, POLLIN, 0};
+    if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+      ::kill(child.pid, SIGKILL);
+      break;
+    }
+    const auto n = read(child.out_fd, buf, sizeof buf);
+    if (n <= 0) {
+      break;
+    }
+    out.output.append(buf, static_cast<std::size_t>(n));
+  }
+  close(child.out_fd);
+  int status = 0;
+  waitpid(child.pid, &status, 0);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+}  // namespace parley::test

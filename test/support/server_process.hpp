@@ -1,0 +1,71 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace parley::test {
+
+/// The real `parley` binary run as a child process in `work_dir`, its stderr captured.
+/// The environment is the test's own minus every PARLEY_* variable, plus `env`.
+class server_process {
+ public:
+  /// Starts the server and waits (bounded) for its "listening on" line; throws if it exits or
+  /// does not get there in time.
+  server_process(const std::filesystem::path& work_dir, std::vector<std::string> args,
+                 std::map<std::string, std::string> env = {});
+  server_process(const server_process&) = delete;
+  server_process& operator=(const server_process&) = delete;
+  /// SIGKILLs the server if it still runs.
+  ~server_process();
+
+  std::uint16_t port() const { return port_; }
+
+  /// SIGTERM, then waits up to `deadline` for the exit; returns the exit status (-1 if killed
+  /// by a signal), throws on timeout.
+  int terminate(std::chrono::milliseconds deadline = std::chrono::seconds(10));
+  /// SIGKILL and reap.
+  void kill_now();
+
+  /// Waits until the captured log contains `needle`; false at the deadline.
+  bool wait_for_log(const std::string& needle, std::chrono::milliseconds deadline);
+  std::string log() const;
+
+ private:
+  void read_stderr(int fd);
+  std::optional<int> wait_exit(std::chrono::milliseconds deadline);
+
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string log_;
+  bool stderr_closed_ = false;
+  std::thread reader_;
+};
+
+/// The result of running the binary to completion.
+struct run_result {
+  int exit_code = -1;
+  std::string output;  ///< stdout and stderr
+};
+
+/// Runs `parley args...` in `work_dir` and waits (bounded) for it to exit; for start-up errors.
+run_result run_to_exit(const std::filesystem::path& work_dir, std::vector<std::string> args,
+                       std::map<std::string, std::string> env = {},
+                       std::chrono::milliseconds deadline = std::chrono::seconds(15));
+
+/// The arguments every test server gets: loopback, a free port, a database and static dir in
+/// `dir`, a fixed JWT secret.
+std::vector<std::string> default_server_args(const std::filesystem::path& dir);
+
+}  // namespace parley::test

@@ -1,0 +1,38 @@
+#include <catch2/catch.hpp>
+
+#include "parley/store/database.hpp"
+#include "parley/store/migrations.hpp"
+#include "parley/store/revoked_tokens.hpp"
+#include "parley/store/users.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace parley::store;
+
+TEST_CASE("usernames are unique regardless of case and keep their registered form") {
+  parley::test::temp_dir dir;
+  database db((dir / "u.db").string());
+  migrate(db, embedded_migrations());
+  const auto alice = create_user(db, "Alice", "hash-a", 1);
+  REQUIRE(alice);
+  CHECK(alice->username == "Alice");
+  CHECK_FALSE(create_user(db, "alice", "hash-b", 2));
+  CHECK_FALSE(create_user(db, "ALICE", "hash-c", 3));
+  const auto found = find_credentials(db, "aLiCe");
+  REQUIRE(found);
+  CHECK(found->account.id == alice->id);
+  CHECK(found->account.username == "Alice");
+  CHECK(found->password_hash == "hash-a");
+  CHECK_FALSE(find_credentials(db, "bob"));
+}
+
+TEST_CASE("revocations persist until they expire") {
+  parley::test::temp_dir dir;
+  database db((dir / "r.db").string());
+  migrate(db, embedded_migrations());
+  revoke_token(db, "old", 100);
+  revoke_token(db, "new", 300);
+  revoke_token(db, "new", 300);
+  const auto live = load_revoked_tokens(db, 200);
+  REQUIRE(live.size() == 1);
+  CHECK(live[0].first == "new");
+}
