@@ -50,8 +50,7 @@ void token_service::load(std::vector<std::pair<std::string, std::int64_t>> revok
 std::string extract_token(std::string_view authorization, std::string_view cookie,
                           std::string_view target, bool allow_query) {
   constexpr std::string_view bearer = "Bearer ";
-  if (authorization.size() > bearer.size() &&
-      authorization.substr(0, bearer.size()) == bearer) {
+  if (authorization.size() > bearer.size() && authorization.substr(0, bearer.size()) == bearer) {
     return std::string(authorization.substr(bearer.size()));
   }
   while (!cookie.empty()) {

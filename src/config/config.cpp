@@ -44,7 +44,8 @@ std::vector<std::string> split_list(const std::string& v) {
   std::size_t start = 0;
   while (start <= v.size()) {
     const auto comma = v.find(',', start);
-    const auto item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto item =
+        v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const auto first = item.find_first_not_of(' ');
     if (first != std::string::npos) {
       out.push_back(item.substr(first, item.find_last_not_of(' ') - first + 1));
@@ -119,7 +120,8 @@ const std::vector<option_def>& definitions() {
         "name of this instance in logs, metrics and hello"},
        [](config& c, const std::string& v) -> std::optional<std::string> {
          if (v.empty() || v.size() > 64 ||
-             v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+             v.find_first_not_of(
+                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
                  std::string::npos) {
            return "expected 1-64 characters from A-Z a-z 0-9 _ . -";
          }
@@ -194,7 +196,8 @@ const std::vector<option_info>& options() {
   return infos;
 }
 
-load_result load(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+load_result load(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env,
                  const std::optional<std::string>& dotenv_text) {
   load_result r;
   r.cfg.threads = std::max(1u, std::thread::hardware_concurrency());

@@ -27,7 +27,8 @@ std::optional<host_port> parse_host_port(std::string_view text) {
     port_text = text.substr(close + 2);
   } else {
     const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || text.substr(0, colon).find(':') != std::string_view::npos) {
+    if (colon == std::string_view::npos ||
+        text.substr(0, colon).find(':') != std::string_view::npos) {
       return std::nullopt;
     }
     out.host = std::string(text.substr(0, colon));

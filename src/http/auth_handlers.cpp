@@ -73,9 +73,8 @@ awaitable<reply> handle_signup(server::services& svc, const request& req) {
   if (taken) {
     co_return make_reply(error_response(req, status::conflict, error_code::username_taken));
   }
-  auto hashing = util::offload(svc.hash_pool.get_executor(), [pw = body->password] {
-    return auth::hash_password(pw);
-  });
+  auto hashing = util::offload(svc.hash_pool.get_executor(),
+                               [pw = body->password] { return auth::hash_password(pw); });
   auto hash = co_await std::move(hashing);
   auto insert = svc.db.run([name = body->username, hash = std::move(hash)](store::database& db) {
     return store::create_user(db, name, hash, auth::unix_now());
@@ -84,8 +83,8 @@ awaitable<reply> handle_signup(server::services& svc, const request& req) {
   if (!created) {
     co_return make_reply(error_response(req, status::conflict, error_code::username_taken));
   }
-  co_return make_reply(json_response(req, status::created,
-                                     {{"user", user_json(created->id, created->username)}}));
+  co_return make_reply(
+      json_response(req, status::created, {{"user", user_json(created->id, created->username)}}));
 }
 
 awaitable<reply> handle_login(server::services& svc, const request& req) {
@@ -94,9 +93,8 @@ awaitable<reply> handle_login(server::services& svc, const request& req) {
     co_return make_reply(error_response(req, status::bad_request, error_code::bad_request,
                                         "expected {\"username\":string,\"password\":string}"));
   }
-  auto lookup = svc.db.run([name = body->username](store::database& db) {
-    return store::find_credentials(db, name);
-  });
+  auto lookup = svc.db.run(
+      [name = body->username](store::database& db) { return store::find_credentials(db, name); });
   auto creds = co_await std::move(lookup);
   // Unknown users cost one scrypt too, so timing does not tell which names exist.
   auto verifying = util::offload(
@@ -109,8 +107,8 @@ awaitable<reply> handle_login(server::services& svc, const request& req) {
     co_return make_reply(
         error_response(req, status::unauthorized, error_code::invalid_credentials));
   }
-  auto [token, claims] = svc.tokens.issue(creds->account.id, creds->account.username,
-                                          auth::unix_now());
+  auto [token, claims] =
+      svc.tokens.issue(creds->account.id, creds->account.username, auth::unix_now());
   auto res = json_response(req, status::ok,
                            {{"token", token},
                             {"expires_at", claims.expires_at},

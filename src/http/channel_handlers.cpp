@@ -35,7 +35,8 @@ awaitable<reply> handle_channels(server::services& svc, const request& req) {
   const auto channels = co_await std::move(listing);
   json::array list;
   for (const auto& c : channels) {
-    list.push_back(json::object{{"name", c.name}, {"private", c.is_private}, {"members", c.members}});
+    list.push_back(
+        json::object{{"name", c.name}, {"private", c.is_private}, {"members", c.members}});
   }
   co_return make_reply(json_response(req, status::ok, {{"channels", std::move(list)}}));
 }
@@ -68,23 +69,22 @@ awaitable<reply> handle_channel_messages(server::services& svc, const request& r
     }
     limit = static_cast<int>(*n);
   }
-  auto reading = svc.db.run(
-      [channel, uid = claims->user_id, before, limit](store::database& db) {
-        history_outcome out;
-        const auto row = store::find_channel(db, channel);
-        if (!row) {
-          out.result = history_outcome::kind::not_found;
-        } else if (!row->is_public() && !store::is_member(db, row->id, uid)) {
-          out.result = history_outcome::kind::forbidden;
-        } else {
-          out.page = store::read_history(db, row->id, before, limit);
-        }
-        return out;
-      });
+  auto reading = svc.db.run([channel, uid = claims->user_id, before, limit](store::database& db) {
+    history_outcome out;
+    const auto row = store::find_channel(db, channel);
+    if (!row) {
+      out.result = history_outcome::kind::not_found;
+    } else if (!row->is_public() && !store::is_member(db, row->id, uid)) {
+      out.result = history_outcome::kind::forbidden;
+    } else {
+      out.page = store::read_history(db, row->id, before, limit);
+    }
+    return out;
+  });
   auto outcome = co_await std::move(reading);
   if (outcome.result == history_outcome::kind::not_found) {
-    co_return make_reply(error_response(req, status::not_found, error_code::not_found,
-                                        "no such channel"));
+    co_return make_reply(
+        error_response(req, status::not_found, error_code::not_found, "no such channel"));
   }
   if (outcome.result == history_outcome::kind::forbidden) {
     co_return make_reply(error_response(req, status::forbidden, error_code::forbidden));

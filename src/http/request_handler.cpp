@@ -52,10 +52,11 @@ awaitable<reply> handle_request(server::services& svc, const request& req) {
   const auto r = route_request(req.method(), split_target(req.target()).path);
   std::optional<reply> out;
   if (r.result == routing::outcome::not_found) {
-    out.emplace(make_reply(error_response(req, beast_http::status::not_found, error_code::not_found)));
+    out.emplace(
+        make_reply(error_response(req, beast_http::status::not_found, error_code::not_found)));
   } else if (r.result == routing::outcome::method_not_allowed) {
-    auto res = error_response(req, beast_http::status::method_not_allowed,
-                              error_code::method_not_allowed);
+    auto res =
+        error_response(req, beast_http::status::method_not_allowed, error_code::method_not_allowed);
     res.set(beast_http::field::allow, r.allow);
     out.emplace(make_reply(std::move(res)));
   } else {
@@ -68,7 +69,7 @@ awaitable<reply> handle_request(server::services& svc, const request& req) {
     }
   }
   const auto label = r.result == routing::outcome::not_found ? std::string_view("unmatched")
-                                                              : route_label(r.route);
+                                                             : route_label(r.route);
   svc.metrics.http_requests_total.add({std::string(label), std::to_string(out->status)});
   PARLEY_LOG(debug, "http") << req.method_string() << ' ' << req.target() << ' ' << out->status;
   co_return std::move(*out);

@@ -20,10 +20,9 @@ response error_response(const request& req, beast_http::status status, error_cod
                         std::string_view message) {
   return json_response(
       req, status,
-      boost::json::object{
-          {"error",
-           {{"code", code_name(code)},
-            {"message", message.empty() ? default_message(code) : message}}}});
+      boost::json::object{{"error",
+                           {{"code", code_name(code)},
+                            {"message", message.empty() ? default_message(code) : message}}}});
 }
 
 }  // namespace parley::http

@@ -71,16 +71,26 @@ routing route_request(verb method, std::string_view path) {
 
 std::string_view route_label(route r) {
   switch (r) {
-    case route::signup: return "/api/signup";
-    case route::login: return "/api/login";
-    case route::logout: return "/api/logout";
-    case route::me: return "/api/me";
-    case route::channels: return "/api/channels";
-    case route::channel_messages: return "/api/channels/{name}/messages";
-    case route::healthz: return "/healthz";
-    case route::metrics: return "/metrics";
-    case route::websocket: return "/ws";
-    case route::static_file: return "static";
+    case route::signup:
+      return "/api/signup";
+    case route::login:
+      return "/api/login";
+    case route::logout:
+      return "/api/logout";
+    case route::me:
+      return "/api/me";
+    case route::channels:
+      return "/api/channels";
+    case route::channel_messages:
+      return "/api/channels/{name}/messages";
+    case route::healthz:
+      return "/healthz";
+    case route::metrics:
+      return "/metrics";
+    case route::websocket:
+      return "/ws";
+    case route::static_file:
+      return "static";
   }
   return "static";
 }

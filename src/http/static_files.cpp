@@ -45,14 +45,22 @@ std::optional<fs::path> resolve_static(const fs::path& root, std::string_view re
 
 std::string_view mime_type(const fs::path& file) {
   const auto ext = file.extension().string();
-  if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js") return "text/javascript";
-  if (ext == ".css") return "text/css";
-  if (ext == ".json") return "application/json";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".png") return "image/png";
-  if (ext == ".ico") return "image/x-icon";
-  if (ext == ".txt") return "text/plain; charset=utf-8";
+  if (ext == ".html")
+    return "text/html; charset=utf-8";
+  if (ext == ".js")
+    return "text/javascript";
+  if (ext == ".css")
+    return "text/css";
+  if (ext == ".json")
+    return "application/json";
+  if (ext == ".svg")
+    return "image/svg+xml";
+  if (ext == ".png")
+    return "image/png";
+  if (ext == ".ico")
+    return "image/x-icon";
+  if (ext == ".txt")
+    return "text/plain; charset=utf-8";
   return "application/octet-stream";
 }
 

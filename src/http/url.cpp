@@ -4,9 +4,12 @@ namespace parley::http {
 namespace {
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -37,7 +40,9 @@ std::optional<std::string> decode(std::string_view text, bool plus_is_space) {
 
 }  // namespace
 
-std::optional<std::string> percent_decode(std::string_view text) { return decode(text, false); }
+std::optional<std::string> percent_decode(std::string_view text) {
+  return decode(text, false);
+}
 
 target_parts split_target(std::string_view target) {
   const auto q = target.find('?');

@@ -69,7 +69,9 @@ void configure(level threshold, const std::string& file_path) {
   }
 }
 
-bool enabled(level l) { return static_cast<int>(l) >= threshold_.load(std::memory_order_relaxed); }
+bool enabled(level l) {
+  return static_cast<int>(l) >= threshold_.load(std::memory_order_relaxed);
+}
 
 void write(level l, std::string_view component, std::string_view message) {
   std::string text = timestamp();

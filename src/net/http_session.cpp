@@ -31,10 +31,10 @@ http::response rejection(const beast_http::request_parser<beast_http::string_bod
     return http::error_response(req, beast_http::status::payload_too_large, error_code::too_large,
                                 "request body over 64 KiB");
   }
-  auto res = http::error_response(req, beast_http::status::bad_request, error_code::bad_request,
-                                  ec == beast_http::error::header_limit
-                                      ? "request headers too large"
-                                      : "malformed HTTP request");
+  auto res =
+      http::error_response(req, beast_http::status::bad_request, error_code::bad_request,
+                           ec == beast_http::error::header_limit ? "request headers too large"
+                                                                 : "malformed HTTP request");
   res.keep_alive(false);
   return res;
 }
@@ -46,8 +46,8 @@ http_session::http_session(asio::ip::tcp::socket socket, server::services& svc,
     : stream_(std::move(socket)), svc_(svc), connections_(connections) {}
 
 void http_session::start() {
-  asio::co_spawn(stream_.get_executor(), [self = shared_from_this()] { return self->run(); },
-                 asio::detached);
+  asio::co_spawn(
+      stream_.get_executor(), [self = shared_from_this()] { return self->run(); }, asio::detached);
 }
 
 void http_session::request_close() {
@@ -95,7 +95,8 @@ awaitable<void> http_session::run() {
     auto handling = http::handle_request(svc_, req);
     auto reply = co_await std::move(handling);
     stream_.expires_after(http_write_timeout);
-    auto [write_ec, __] = co_await beast::async_write(stream_, std::move(reply.message), with_error);
+    auto [write_ec, __] =
+        co_await beast::async_write(stream_, std::move(reply.message), with_error);
     if (write_ec || !keep_alive) {
       break;
     }

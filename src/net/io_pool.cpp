@@ -12,7 +12,9 @@ io_pool::io_pool(unsigned threads) {
   }
 }
 
-io_pool::~io_pool() { stop(); }
+io_pool::~io_pool() {
+  stop();
+}
 
 void io_pool::start() {
   for (auto& ctx : contexts_) {

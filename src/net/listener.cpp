@@ -30,7 +30,9 @@ listener::listener(io_pool& pool, const tcp::endpoint& endpoint, server::service
   acceptor_.listen(asio::socket_base::max_listen_connections);
 }
 
-void listener::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void listener::start() {
+  asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+}
 
 void listener::stop() {
   asio::post(acceptor_.get_executor(), [this] {

@@ -92,7 +92,9 @@ server::server(config::config cfg)
   }
 }
 
-server::~server() { shutdown(); }
+server::~server() {
+  shutdown();
+}
 
 int server::run() {
   asio::io_context signals_ctx;

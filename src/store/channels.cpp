@@ -47,7 +47,8 @@ history_page read_history(database& db, std::int64_t channel_id, std::optional<s
       .bind(3, static_cast<std::int64_t>(limit) + 1);
   history_page page;
   while (q.step()) {
-    page.messages.push_back({q.column_int64(0), q.column_text(1), q.column_text(2), q.column_int64(3)});
+    page.messages.push_back(
+        {q.column_int64(0), q.column_text(1), q.column_text(2), q.column_int64(3)});
   }
   if (page.messages.size() > static_cast<std::size_t>(limit)) {
     page.has_more = true;

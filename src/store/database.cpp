@@ -8,14 +8,19 @@ namespace {
 constexpr int busy_timeout_ms = 5000;
 
 [[noreturn]] void fail(sqlite3* db, int code, std::string_view what) {
-  throw sqlite_error(code, std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+  throw sqlite_error(code,
+                     std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
 }
 
 }  // namespace
 
-bool sqlite_error::is_constraint() const { return (code & 0xFF) == SQLITE_CONSTRAINT; }
+bool sqlite_error::is_constraint() const {
+  return (code & 0xFF) == SQLITE_CONSTRAINT;
+}
 
-statement::~statement() { sqlite3_finalize(stmt_); }
+statement::~statement() {
+  sqlite3_finalize(stmt_);
+}
 
 statement& statement::bind(int index, std::int64_t value) {
   if (int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) {
@@ -64,7 +69,9 @@ void statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t statement::column_int64(int index) const { return sqlite3_column_int64(stmt_, index); }
+std::int64_t statement::column_int64(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
 
 std::string statement::column_text(int index) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
@@ -77,9 +84,9 @@ bool statement::column_is_null(int index) const {
 }
 
 database::database(const std::string& path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -123,11 +130,17 @@ statement& database::prepare(const std::string& sql) {
   return *it->second;
 }
 
-std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
-int database::changes() const { return sqlite3_changes(db_); }
+int database::changes() const {
+  return sqlite3_changes(db_);
+}
 
-transaction::transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+transaction::transaction(database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
 
 transaction::~transaction() {
   if (!done_) {

@@ -16,7 +16,9 @@ store::store(const std::string& path)
   thread_ = std::thread([this] { context_.run(); });
 }
 
-store::~store() { stop(); }
+store::~store() {
+  stop();
+}
 
 void store::stop() {
   if (!thread_.joinable()) {

@@ -9,7 +9,10 @@ std::optional<user> create_user(database& db, std::string_view username,
   auto& insert = db.prepare(
       "INSERT INTO users(username, username_key, password_hash, created_at) VALUES (?, ?, ?, ?) "
       "ON CONFLICT(username_key) DO NOTHING");
-  insert.bind(1, username).bind(2, auth::username_key(username)).bind(3, password_hash).bind(4, now_s);
+  insert.bind(1, username)
+      .bind(2, auth::username_key(username))
+      .bind(3, password_hash)
+      .bind(4, now_s);
   insert.run();
   if (db.changes() == 0) {
     return std::nullopt;

@@ -157,7 +157,8 @@ TEST_CASE("a revoked token stays revoked, and users stay, across a restart") {
   server_process s(dir.path(), args);
   CHECK(http_call(s.port(), verb::get, "/api/me", {}, bearer(revoked)).status == 401);
   CHECK(http_call(s.port(), verb::get, "/api/me", {}, bearer(kept)).status == 200);
-  CHECK(http_call(s.port(), verb::post, "/api/login", creds("erin", "correct horse")).status == 200);
+  CHECK(http_call(s.port(), verb::post, "/api/login", creds("erin", "correct horse")).status ==
+        200);
   CHECK(http_call(s.port(), verb::post, "/api/signup", creds("Erin", "correct horse")).status ==
         409);
 }
@@ -178,9 +179,10 @@ TEST_CASE("channels and history over HTTP") {
         "INSERT INTO channels(id, name, kind, created_by, created_at, last_message_id) VALUES "
         "(1, 'general', 'public', 1, 0, 120), (2, 'secret', 'private', 2, 0, 0);"
         "INSERT INTO memberships(channel_id, user_id, joined_at) VALUES (1, 1, 0), (2, 2, 0);");
-    db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120) "
-            "INSERT INTO messages(channel_id, id, user_id, sender, text, ts) "
-            "SELECT 1, i, 1, 'frank', 'msg ' || i, 1700000000000 + i FROM n");
+    db.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120) "
+        "INSERT INTO messages(channel_id, id, user_id, sender, text, ts) "
+        "SELECT 1, i, 1, 'frank', 'msg ' || i, 1700000000000 + i FROM n");
   }
   r = f.get("/api/channels", bearer(token));
   REQUIRE(r.status == 200);
@@ -208,7 +210,8 @@ TEST_CASE("channels and history over HTTP") {
   CHECK(msgs.back().at("ts").as_int64() == 1700000000120);
   CHECK(page.at("has_more").as_bool());
 
-  page = f.get("/api/channels/general/messages?before=71&limit=100", bearer(token)).json().as_object();
+  page =
+      f.get("/api/channels/general/messages?before=71&limit=100", bearer(token)).json().as_object();
   msgs = page.at("messages").as_array();
   REQUIRE(msgs.size() == 70);
   CHECK(msgs.front().at("id").as_int64() == 1);
@@ -301,12 +304,12 @@ TEST_CASE("static files: types, index, HEAD and no escape") {
   CHECK(r.body.empty());
   check_error(f.get("/missing.html"), 404, "not_found");
   // Raw targets: an HTTP client library would normalise these away.
-  for (const char* target :
-       {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/static/../../secret.txt",
-        "/..%2fsecret.txt"}) {
+  for (const char* target : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
+                             "/static/../../secret.txt", "/..%2fsecret.txt"}) {
     INFO(target);
-    const auto raw = raw_exchange(
-        f.port(), std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const auto raw =
+        raw_exchange(f.port(), std::string("GET ") + target +
+                                   " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     CHECK(raw.starts_with("HTTP/1.1 404"));
     CHECK(raw.find("do not serve") == std::string::npos);
   }
@@ -339,7 +342,8 @@ TEST_CASE("keep-alive serves several requests on one connection") {
                                 "GET /api/me HTTP/1.1\r\nHost: x\r\n\r\n"
                                 "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   std::size_t count = 0;
-  for (auto pos = raw.find("HTTP/1.1 "); pos != std::string::npos; pos = raw.find("HTTP/1.1 ", pos + 1)) {
+  for (auto pos = raw.find("HTTP/1.1 "); pos != std::string::npos;
+       pos = raw.find("HTTP/1.1 ", pos + 1)) {
     ++count;
   }
   CHECK(count == 3);

@@ -55,11 +55,11 @@ TEST_CASE("--help lists every option and exits 0") {
   temp_dir dir;
   const auto r = run_to_exit(dir.path(), {"--help"});
   CHECK(r.exit_code == 0);
-  for (const char* flag : {"--listen", "--db", "--redis-url", "--jwt-secret", "--token-ttl",
-                           "--static-dir", "--threads", "--log-level", "--log-file", "--tls-cert",
-                           "--tls-key", "--instance-id", "--rate-limit", "--rate-burst",
-                           "--max-queue-bytes", "--idle-timeout", "--max-connections",
-                           "--allowed-origins"}) {
+  for (const char* flag :
+       {"--listen", "--db", "--redis-url", "--jwt-secret", "--token-ttl", "--static-dir",
+        "--threads", "--log-level", "--log-file", "--tls-cert", "--tls-key", "--instance-id",
+        "--rate-limit", "--rate-burst", "--max-queue-bytes", "--idle-timeout", "--max-connections",
+        "--allowed-origins"}) {
     INFO(flag);
     CHECK(r.output.find(flag) != std::string::npos);
   }
@@ -71,7 +71,8 @@ TEST_CASE(".env in the working directory is read; the environment and flags over
   std::ofstream(dir / ".env") << "PARLEY_LISTEN=127.0.0.1:0\nPARLEY_DB=from-env-file.db\n"
                                  "PARLEY_JWT_SECRET=dotenv-secret\nPARLEY_LOG_LEVEL=error\n"
                                  "PARLEY_INSTANCE_ID=from-dotenv\n";
-  server_process s(dir.path(), {"--log-level", "info"}, {{"PARLEY_INSTANCE_ID", "from-environment"}});
+  server_process s(dir.path(), {"--log-level", "info"},
+                   {{"PARLEY_INSTANCE_ID", "from-environment"}});
   CHECK(std::filesystem::exists(dir / "from-env-file.db"));
   CHECK(s.log().find("instance from-environment") != std::string::npos);
   // No warning about the secret: it came from .env.

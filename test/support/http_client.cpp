@@ -25,7 +25,9 @@ asio::ip::tcp::endpoint loopback(std::uint16_t port) {
 }
 }  // namespace
 
-boost::json::value http_reply::json() const { return boost::json::parse(body); }
+boost::json::value http_reply::json() const {
+  return boost::json::parse(body);
+}
 
 std::string http_reply::header(const std::string& lower_name) const {
   const auto it = headers.find(lower_name);
@@ -80,7 +82,8 @@ http_reply http_call(std::uint16_t port, beast_http::verb method, const std::str
   out.status = res.result_int();
   for (const auto& field : res) {
     std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers[name] = std::string(field.value());
   }
   out.body = res.body();

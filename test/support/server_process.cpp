@@ -35,10 +35,12 @@ spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& 
     env_store.push_back(k + "=" + v);
   }
   std::vector<char*> argv;
-  for (auto& a : argv_store) argv.push_back(a.data());
+  for (auto& a : argv_store)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<char*> envp;
-  for (auto& e : env_store) envp.push_back(e.data());
+  for (auto& e : env_store)
+    envp.push_back(e.data());
   envp.push_back(nullptr);
   const std::string dir_text = dir.string();
 
@@ -67,8 +69,10 @@ spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& 
 
 std::vector<std::string> default_server_args(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir / "static");
-  return {"--listen",     "127.0.0.1:0",          "--db",        (dir / "parley.db").string(),
-          "--static-dir", (dir / "static").string(), "--jwt-secret", "test-secret-0123456789",
+  return {"--listen",     "127.0.0.1:0",
+          "--db",         (dir / "parley.db").string(),
+          "--static-dir", (dir / "static").string(),
+          "--jwt-secret", "test-secret-0123456789",
           "--log-level",  "info"};
 }
 
@@ -92,7 +96,9 @@ server_process::server_process(const std::filesystem::path& work_dir, std::vecto
   port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
 }
 
-server_process::~server_process() { kill_now(); }
+server_process::~server_process() {
+  kill_now();
+}
 
 void server_process::read_stderr(int fd) {
   char buf[4096];
@@ -159,8 +165,7 @@ void server_process::kill_now() {
 
 bool server_process::wait_for_log(const std::string& needle, std::chrono::milliseconds deadline) {
   std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, deadline,
-                           [&] { return log_.find(needle) != std::string::npos; });
+  return changed_.wait_for(lock, deadline, [&] { return log_.find(needle) != std::string::npos; });
 }
 
 std::string server_process::log() const {

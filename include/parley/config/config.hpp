@@ -60,7 +60,8 @@ struct load_result {
 
 /// Applies defaults, then `dotenv_text` (the .env file's content, if any), then `env`, then `args`
 /// (argv without the program name). Throws config_error on the first bad value.
-load_result load(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+load_result load(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env,
                  const std::optional<std::string>& dotenv_text);
 
 /// The text printed by --help.

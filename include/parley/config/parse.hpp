@@ -8,7 +8,8 @@
 namespace parley::config {
 
 /// Parses a whole decimal number within [min, max]; nullopt for anything else.
-std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t min, std::uint64_t max);
+std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t min,
+                                        std::uint64_t max);
 
 /// A host and port split from `host:port` or `[v6]:port`.
 struct host_port {

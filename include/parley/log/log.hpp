@@ -47,8 +47,8 @@ class line {
 }  // namespace parley::log
 
 // The level check comes first so disabled lines cost no formatting.
-#define PARLEY_LOG(lvl, component)                         \
+#define PARLEY_LOG(lvl, component)                        \
   if (!::parley::log::enabled(::parley::log::level::lvl)) \
-    ;                                                      \
-  else                                                     \
+    ;                                                     \
+  else                                                    \
     ::parley::log::line(::parley::log::level::lvl, component)

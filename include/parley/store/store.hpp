@@ -1,8 +1,8 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <future>
 #include <memory>
@@ -29,9 +29,8 @@ class store {
   /// Runs `f(database&)` on the store thread; the awaiting coroutine resumes on its own executor.
   template <class F>
   auto run(F f) {
-    return util::offload(context_.get_executor(), [this, f = std::move(f)]() mutable {
-      return f(*db_);
-    });
+    return util::offload(context_.get_executor(),
+                         [this, f = std::move(f)]() mutable { return f(*db_); });
   }
 
   /// Runs `f(database&)` on the store thread and waits for it: for start-up, never I/O threads.

@@ -32,9 +32,8 @@ struct offload_initiation {
         } catch (...) {
           error = std::current_exception();
         }
-        asio::post(ex, [handler = std::move(handler), error]() mutable {
-          std::move(handler)(error);
-        });
+        asio::post(ex,
+                   [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
       } else {
         R result{};
         try {

@@ -34,8 +34,8 @@ TEST_CASE("a signed token verifies and carries its claims") {
   CHECK(r.value.expires_at == 2000);
   CHECK(r.value.jti == "abc123");
   // The payload is the contract's claims, sub as a string.
-  const auto payload = parley::util::base64url_decode(token.substr(token.find('.') + 1,
-                                                                   token.rfind('.') - token.find('.') - 1));
+  const auto payload = parley::util::base64url_decode(
+      token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1));
   REQUIRE(payload);
   const auto obj = boost::json::parse(*payload).as_object();
   CHECK(obj.at("sub").as_string() == "42");
@@ -56,8 +56,10 @@ TEST_CASE("a wrong secret or a tampered token fails the signature") {
   auto forged = sample;
   forged.user_id = 1;
   const auto other_payload = sign_jwt(forged, "attacker");
-  const auto spliced = with_part(token, 1, other_payload.substr(other_payload.find('.') + 1,
-                                                                other_payload.rfind('.') - other_payload.find('.') - 1));
+  const auto spliced =
+      with_part(token, 1,
+                other_payload.substr(other_payload.find('.') + 1,
+                                     other_payload.rfind('.') - other_payload.find('.') - 1));
   CHECK(verify_jwt(spliced, "secret", 1500).error == jwt_error::bad_signature);
   std::string flipped = token;
   flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
@@ -76,8 +78,8 @@ TEST_CASE("only HS256 is accepted") {
 
 TEST_CASE("a correctly signed token without exp, or without sub, is refused") {
   const auto sign = [](const std::string& payload_json) {
-    const std::string input = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                              base64url_encode(payload_json);
+    const std::string input =
+        base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(payload_json);
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     HMAC(EVP_sha256(), "secret", 6, reinterpret_cast<const unsigned char*>(input.data()),
@@ -91,8 +93,9 @@ TEST_CASE("a correctly signed token without exp, or without sub, is refused") {
         jwt_error::missing_claim);
   CHECK(verify_jwt(sign(R"({"name":"a","jti":"x","exp":9999})"), "secret", 1500).error ==
         jwt_error::missing_claim);
-  CHECK(verify_jwt(sign(R"({"sub":"1","name":"a","jti":"x","exp":"9999"})"), "secret", 1500)
-            .error == jwt_error::missing_claim);
+  CHECK(
+      verify_jwt(sign(R"({"sub":"1","name":"a","jti":"x","exp":"9999"})"), "secret", 1500).error ==
+      jwt_error::missing_claim);
 }
 
 TEST_CASE("malformed tokens") {

@@ -25,11 +25,12 @@ TEST_CASE("a fresh database gets every embedded migration") {
   CHECK(out.from_version == 0);
   CHECK(out.to_version == steps.back().version);
   CHECK(count(db, "SELECT COUNT(*) FROM schema_migrations") == static_cast<int>(steps.size()));
-  for (const char* table : {"users", "channels", "memberships", "messages", "read_markers",
-                            "revoked_tokens"}) {
+  for (const char* table :
+       {"users", "channels", "memberships", "messages", "read_markers", "revoked_tokens"}) {
     INFO(table);
-    CHECK(count(db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") +
-                        table + "'") == 1);
+    CHECK(
+        count(db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") +
+                      table + "'") == 1);
   }
   CHECK(count(db, "PRAGMA foreign_keys") == 1);
 }
@@ -40,8 +41,9 @@ TEST_CASE("migrating again is a no-op") {
   {
     database db(path);
     migrate(db, embedded_migrations());
-    db.exec("INSERT INTO users(username, username_key, password_hash, created_at) "
-            "VALUES ('keep', 'keep', 'h', 1)");
+    db.exec(
+        "INSERT INTO users(username, username_key, password_hash, created_at) "
+        "VALUES ('keep', 'keep', 'h', 1)");
   }
   database db(path);
   const auto out = migrate(db, embedded_migrations());
@@ -53,7 +55,8 @@ TEST_CASE("a database newer than the binary is refused") {
   parley::test::temp_dir dir;
   database db((dir / "newer.db").string());
   migrate(db, embedded_migrations());
-  db.exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (9999, '9999_future', 0)");
+  db.exec(
+      "INSERT INTO schema_migrations(version, name, applied_at) VALUES (9999, '9999_future', 0)");
   CHECK_THROWS_WITH(migrate(db, embedded_migrations()), Catch::Contains("newer than this binary"));
 }
 
