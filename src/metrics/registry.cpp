@@ -74,6 +74,22 @@ std::string registry::render() const {
          slow_consumer_closes_total);
   single(out, "parley_rate_limited_total", "counter", "Frames dropped by the rate limit.",
          rate_limited_total);
+  single(out, "parley_store_queue_depth", "gauge", "Messages waiting for their commit.",
+         store_queue_depth);
+  single(out, "parley_store_commits_total", "counter", "Message batches committed.",
+         store_commits_total);
+  family(out, "parley_store_commit_seconds_total", "counter",
+         "Time spent committing message batches.");
+  out << "parley_store_commit_seconds_total "
+      << static_cast<double>(store_commit_micros_total.load(std::memory_order_relaxed)) / 1e6
+      << '\n';
+  single(out, "parley_ws_frames_out_total", "counter", "WebSocket frames written.",
+         ws_frames_out_total);
+  family(out, "parley_ws_frames_in_total", "counter", "WebSocket frames received, by type.");
+  for (std::size_t i = 0; i < ws_frame_types.size(); ++i) {
+    out << "parley_ws_frames_in_total{type=\"" << ws_frame_types[i] << "\"} "
+        << ws_frames_in[i].load(std::memory_order_relaxed) << '\n';
+  }
   labeled(out, "parley_errors_total", "Error replies sent, by code.", {"code"}, errors_total);
   labeled(out, "parley_http_requests_total", "HTTP requests answered, by route and status.",
           {"route", "status"}, http_requests_total);

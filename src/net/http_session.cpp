@@ -8,6 +8,7 @@
 
 #include "parley/http/handlers.hpp"
 #include "parley/log/log.hpp"
+#include "parley/net/ws_session.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;
@@ -41,9 +42,9 @@ http::response rejection(const beast_http::request_parser<beast_http::string_bod
 
 }  // namespace
 
-http_session::http_session(asio::ip::tcp::socket socket, server::services& svc,
-                           connection_registry& connections)
-    : stream_(std::move(socket)), svc_(svc), connections_(connections) {}
+http_session::http_session(asio::ip::tcp::socket socket, std::size_t thread,
+                           server::services& svc, connection_registry& connections)
+    : stream_(std::move(socket)), thread_(thread), svc_(svc), connections_(connections) {}
 
 void http_session::start() {
   asio::co_spawn(
@@ -69,6 +70,7 @@ awaitable<void> http_session::run() {
     });
   });
 
+  bool upgraded = false;
   while (!stopping_) {
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(max_header_bytes);
@@ -92,6 +94,20 @@ awaitable<void> http_session::run() {
     }
     auto req = parser.release();
     const bool keep_alive = req.keep_alive();
+    std::optional<http::response> refused;
+    const auto upgrade = try_upgrade(stream_, req, thread_, svc_, connections_, refused);
+    if (upgrade == upgrade_result::upgraded) {
+      upgraded = true;
+      break;
+    }
+    if (upgrade == upgrade_result::rejected) {
+      stream_.expires_after(http_write_timeout);
+      auto [write_ec, __] = co_await beast_http::async_write(stream_, *refused, with_error);
+      if (write_ec || !keep_alive) {
+        break;
+      }
+      continue;
+    }
     auto handling = http::handle_request(svc_, req);
     auto reply = co_await std::move(handling);
     stream_.expires_after(http_write_timeout);
@@ -101,9 +117,11 @@ awaitable<void> http_session::run() {
       break;
     }
   }
-  beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  stream_.socket().close(ignored);
+  if (!upgraded) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
   connections_.remove(id);
 }
 

@@ -50,8 +50,8 @@ void io_pool::stop() {
   join();
 }
 
-boost::asio::io_context& io_pool::next() {
-  return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+std::size_t io_pool::next_index() {
+  return next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size();
 }
 
 }  // namespace parley::net

@@ -44,8 +44,9 @@ void listener::stop() {
 asio::awaitable<void> listener::accept_loop() {
   asio::steady_timer backoff(acceptor_.get_executor());
   while (acceptor_.is_open()) {
+    const auto thread = pool_.next_index();
     auto [ec, socket] =
-        co_await acceptor_.async_accept(pool_.next(), asio::as_tuple(asio::use_awaitable));
+        co_await acceptor_.async_accept(pool_.at(thread), asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
       break;
     }
@@ -60,7 +61,7 @@ asio::awaitable<void> listener::accept_loop() {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    std::make_shared<http_session>(std::move(socket), svc_, connections_)->start();
+    std::make_shared<http_session>(std::move(socket), thread, svc_, connections_)->start();
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "parley/auth/password.hpp"
 #include "parley/log/log.hpp"
+#include "parley/proto/server_frames.hpp"
 #include "parley/store/revoked_tokens.hpp"
 
 namespace parley::server {
@@ -79,9 +80,28 @@ server::server(config::config cfg)
   tokens_.load(store_->run_blocking(
       [](store::database& db) { return store::load_revoked_tokens(db, auth::unix_now()); }));
 
+  std::vector<asio::io_context*> contexts;
+  for (std::size_t i = 0; i < io_.size(); ++i) {
+    contexts.push_back(&io_.at(i));
+  }
+  hub_ = std::make_unique<chat::hub>(std::move(contexts), metrics_);
+  messages_ = std::make_unique<chat::message_log>(
+      *store_, metrics_,
+      [this](const std::vector<chat::outgoing_message>& batch) {
+        for (const auto& m : batch) {
+          hub_->publish(m);
+        }
+      },
+      [this](const chat::outgoing_message& m) {
+        hub_->send_to_session(m.sender_thread, m.sender_session,
+                              std::make_shared<const std::string>(proto::error_frame(
+                                  error_code::internal, "the message could not be stored", m.ref)));
+      });
+
   services_ = std::unique_ptr<services>(new services{
       cfg_, *store_, hash_pool_, tokens_, metrics_, canonical_static_root(cfg_.static_dir),
-      auth::hash_password("parley: the hash unknown users are checked against")});
+      auth::hash_password("parley: the hash unknown users are checked against"), hub_.get(),
+      messages_.get()});
 
   const auto endpoint = resolve_listen(cfg_);
   try {

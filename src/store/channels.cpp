@@ -6,14 +6,21 @@
 namespace parley::store {
 
 std::vector<channel_summary> list_visible_channels(database& db, std::int64_t user_id) {
+  // Ids are dense per channel (the message log numbers them without gaps), so the unread count
+  // is a subtraction, not a scan.
   auto& q = db.prepare(
-      "SELECT c.name, c.kind, (SELECT COUNT(*) FROM memberships m WHERE m.channel_id = c.id) "
-      "FROM channels c WHERE c.kind = 'public' OR EXISTS (SELECT 1 FROM memberships m "
-      "WHERE m.channel_id = c.id AND m.user_id = ?) ORDER BY c.name");
+      "SELECT c.name, c.kind, (SELECT COUNT(*) FROM memberships m WHERE m.channel_id = c.id), "
+      "CASE WHEN mine.user_id IS NULL THEN 0 "
+      "ELSE c.last_message_id - COALESCE(r.message_id, 0) END "
+      "FROM channels c "
+      "LEFT JOIN memberships mine ON mine.channel_id = c.id AND mine.user_id = ?1 "
+      "LEFT JOIN read_markers r ON r.channel_id = c.id AND r.user_id = ?1 "
+      "WHERE c.kind = 'public' OR mine.user_id IS NOT NULL ORDER BY c.name");
   q.bind(1, user_id);
   std::vector<channel_summary> out;
   while (q.step()) {
-    out.push_back({q.column_text(0), q.column_text(1) != "public", q.column_int64(2)});
+    out.push_back(
+        {q.column_text(0), q.column_text(1) != "public", q.column_int64(2), q.column_int64(3)});
   }
   return out;
 }
@@ -35,6 +42,59 @@ bool is_member(database& db, std::int64_t channel_id, std::int64_t user_id) {
   const bool found = q.step();
   q.reset();
   return found;
+}
+
+std::optional<channel_row> create_channel(database& db, std::string_view name,
+                                          std::string_view kind, std::int64_t creator_id,
+                                          std::int64_t now_s) {
+  auto& q = db.prepare(
+      "INSERT INTO channels(name, kind, created_by, created_at) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT(name) DO NOTHING");
+  q.bind(1, name).bind(2, kind).bind(3, creator_id).bind(4, now_s).run();
+  if (db.changes() == 0) {
+    return std::nullopt;
+  }
+  return channel_row{db.last_insert_rowid(), std::string(name), std::string(kind)};
+}
+
+void add_member(database& db, std::int64_t channel_id, std::int64_t user_id, std::int64_t now_s) {
+  db.prepare("INSERT OR IGNORE INTO memberships(channel_id, user_id, joined_at) VALUES (?, ?, ?)")
+      .bind(1, channel_id)
+      .bind(2, user_id)
+      .bind(3, now_s)
+      .run();
+}
+
+std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_t channel_id,
+                                 std::int64_t id) {
+  db.prepare(
+        "INSERT INTO read_markers(user_id, channel_id, message_id) "
+        "VALUES (?1, ?2, MIN(?3, (SELECT last_message_id FROM channels WHERE id = ?2))) "
+        "ON CONFLICT(user_id, channel_id) DO UPDATE SET message_id = "
+        "MAX(message_id, excluded.message_id)")
+      .bind(1, user_id)
+      .bind(2, channel_id)
+      .bind(3, id)
+      .run();
+  auto& q = db.prepare("SELECT message_id FROM read_markers WHERE user_id = ? AND channel_id = ?");
+  q.bind(1, user_id).bind(2, channel_id);
+  q.step();
+  const auto marker = q.column_int64(0);
+  q.reset();
+  return marker;
+}
+
+std::vector<stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
+                                       int limit) {
+  auto& q = db.prepare(
+      "SELECT id, sender, text, ts FROM messages WHERE channel_id = ? AND id > ? "
+      "ORDER BY id LIMIT ?");
+  q.bind(1, channel_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<stored_message> out;
+  while (q.step()) {
+    out.push_back({q.column_int64(0), q.column_text(1), q.column_text(2), q.column_int64(3)});
+  }
+  return out;
 }
 
 history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -18,7 +19,17 @@ struct registry {
   std::atomic<std::uint64_t> deliveries_total{0};
   std::atomic<std::uint64_t> slow_consumer_closes_total{0};
   std::atomic<std::uint64_t> rate_limited_total{0};
+  std::atomic<std::int64_t> store_queue_depth{0};  ///< messages waiting for their commit
+  std::atomic<std::uint64_t> store_commits_total{0};
+  std::atomic<std::uint64_t> store_commit_micros_total{0};
+  std::atomic<std::uint64_t> ws_frames_out_total{0};
   std::atomic<int> redis_connected{-1};  ///< -1: standalone, the series is absent
+  /// Frames received by type, indexed like proto::command (then "invalid"): one relaxed
+  /// increment per frame instead of a labelled map.
+  static constexpr std::array<const char*, 12> ws_frame_types{
+      "join",    "leave",  "create",   "invite",   "send", "history",
+      "seen",    "typing", "presence", "channels", "ping", "invalid"};
+  std::array<std::atomic<std::uint64_t>, ws_frame_types.size()> ws_frames_in{};
   labeled_counter errors_total;          ///< {code}
   labeled_counter http_requests_total;   ///< {route, status}
 

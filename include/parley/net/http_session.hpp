@@ -23,7 +23,7 @@ inline constexpr std::chrono::seconds http_write_timeout{30};
 /// the socket over when a request upgrades to a WebSocket.
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(boost::asio::ip::tcp::socket socket, server::services& svc,
+  http_session(boost::asio::ip::tcp::socket socket, std::size_t thread, server::services& svc,
                connection_registry& connections);
 
   /// Spawns the session's coroutine on the socket's executor.
@@ -36,6 +36,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
+  std::size_t thread_;
   server::services& svc_;
   connection_registry& connections_;
   bool idle_ = false;

@@ -26,8 +26,8 @@ class io_pool {
   /// Stops every context at once and joins the threads.
   void stop();
 
-  /// The context for the next new connection (round-robin).
-  boost::asio::io_context& next();
+  /// The index of the context for the next new connection (round-robin).
+  std::size_t next_index();
   boost::asio::io_context& at(std::size_t i) { return *contexts_[i]; }
   std::size_t size() const { return contexts_.size(); }
 

@@ -36,6 +36,8 @@ class server {
   std::unique_ptr<services> services_;
   net::connection_registry connections_;
   net::io_pool io_;
+  std::unique_ptr<chat::hub> hub_;
+  std::unique_ptr<chat::message_log> messages_;
   std::unique_ptr<net::listener> listener_;
 };
 

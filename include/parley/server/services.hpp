@@ -6,6 +6,8 @@
 #include <string>
 
 #include "parley/auth/token_service.hpp"
+#include "parley/chat/hub.hpp"
+#include "parley/chat/message_log.hpp"
 #include "parley/config/config.hpp"
 #include "parley/metrics/registry.hpp"
 #include "parley/store/store.hpp"
@@ -21,6 +23,8 @@ struct services {
   metrics::registry& metrics;
   std::filesystem::path static_root;  ///< canonical; empty when the directory does not exist
   std::string dummy_password_hash;    ///< verified for unknown users so they cost the same
+  chat::hub* hub = nullptr;
+  chat::message_log* messages = nullptr;
 };
 
 }  // namespace parley::server

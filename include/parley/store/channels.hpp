@@ -23,6 +23,7 @@ struct channel_summary {
   std::string name;
   bool is_private = false;  ///< server-made channels count as private
   std::int64_t members = 0;
+  std::int64_t unread = 0;  ///< messages after the user's read marker; 0 where not a member
 };
 
 /// A stored message.
@@ -39,12 +40,30 @@ struct history_page {
   bool has_more = false;
 };
 
-/// Every public channel and every other channel the user is a member of, by name.
+/// Every public channel and every other channel the user is a member of, by name, with unread
+/// counts.
 std::vector<channel_summary> list_visible_channels(database& db, std::int64_t user_id);
 
 std::optional<channel_row> find_channel(database& db, std::string_view name);
 
 bool is_member(database& db, std::int64_t channel_id, std::int64_t user_id);
+
+/// Inserts a channel; nullopt when the name exists.
+std::optional<channel_row> create_channel(database& db, std::string_view name,
+                                          std::string_view kind, std::int64_t creator_id,
+                                          std::int64_t now_s);
+
+/// Makes the user a member (idempotent).
+void add_member(database& db, std::int64_t channel_id, std::int64_t user_id, std::int64_t now_s);
+
+/// Moves the user's read marker forward to `id` (never back, never past the channel's last
+/// message) and returns the stored marker.
+std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_t channel_id,
+                                 std::int64_t id);
+
+/// Up to `limit` messages with id > after, oldest first.
+std::vector<stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
+                                       int limit);
 
 /// At most `limit` messages with id < before (newest ones when no before), oldest first.
 history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,

@@ -33,6 +33,12 @@ class store {
                          [this, f = std::move(f)]() mutable { return f(*db_); });
   }
 
+  /// Queues `f(database&)` on the store thread without waiting for it.
+  template <class F>
+  void post(F f) {
+    boost::asio::post(context_, [this, f = std::move(f)]() mutable { f(*db_); });
+  }
+
   /// Runs `f(database&)` on the store thread and waits for it: for start-up, never I/O threads.
   template <class F>
   auto run_blocking(F f) {

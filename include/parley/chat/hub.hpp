@@ -1,0 +1,98 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "parley/chat/outgoing_message.hpp"
+#include "parley/chat/session_sink.hpp"
+#include "parley/metrics/registry.hpp"
+
+namespace parley::chat {
+
+/// Who is where: which I/O threads have sessions in each channel and of each user, and which
+/// users are present in each channel. Fan-out encodes a frame once and posts it once to each
+/// thread that has recipients; that thread walks its own index with no lock.
+///
+/// Threading: subscribe/unsubscribe/attach/detach are called on the session's thread; publish
+/// and the broadcasts from any thread. The shared registry is behind one mutex touched on joins,
+/// leaves, connects and publishes (once per message), never per recipient.
+class hub {
+ public:
+  hub(std::vector<boost::asio::io_context*> threads, metrics::registry& metrics);
+
+  /// A session opened on `thread`.
+  void attach(std::size_t thread, session_sink* session, const std::string& username);
+  /// A session closed: leaves every channel it was in (user_left where it was the user's last).
+  void detach(std::size_t thread, session_sink* session);
+
+  /// Subscribes a session; true if it was not subscribed yet. Sends user_joined to the channel's
+  /// other sessions when this is the user's first session in it.
+  bool subscribe(std::size_t thread, session_sink* session, const std::string& channel);
+  /// Unsubscribes; false if the session was not subscribed. Sends user_left when it was the
+  /// user's last session in the channel.
+  bool unsubscribe(std::size_t thread, session_sink* session, const std::string& channel);
+
+  /// Delivers a stored message to the channel's sessions (or, for a DM, to both users'
+  /// sessions); the sender's session gets the copy with its ref.
+  void publish(const outgoing_message& m);
+
+  /// Sends a frame to every session subscribed to the channel except `except_session` (0: none).
+  void broadcast(const std::string& channel, shared_frame frame, std::uint64_t except_session = 0);
+  /// Like broadcast, but the session `ref_session` gets `ref_frame` instead.
+  void broadcast_with_reply(const std::string& channel, shared_frame frame,
+                            std::uint64_t ref_session, shared_frame ref_frame);
+  /// Sends a frame to one session, wherever it is.
+  void send_to_session(std::size_t thread, std::uint64_t session, shared_frame frame);
+  /// Sends a frame to every session of a user.
+  void send_to_user(std::int64_t user_id, shared_frame frame);
+
+  /// Usernames with at least one session subscribed to the channel, sorted.
+  std::vector<std::string> present_users(const std::string& channel) const;
+  /// True when the session is subscribed (its own thread only).
+  bool is_subscribed(std::size_t thread, const session_sink* session,
+                     const std::string& channel) const;
+
+ private:
+  struct channel_entry {
+    std::vector<std::uint32_t> sessions_per_thread;
+    std::unordered_map<std::int64_t, std::pair<std::string, std::uint32_t>> users;  ///< id -> name, sessions
+  };
+  /// Per-thread index, touched only on its own thread.
+  struct local_index {
+    std::unordered_map<std::string, std::vector<session_sink*>> channels;
+    std::unordered_map<std::int64_t, std::vector<session_sink*>> users;
+    std::unordered_map<std::uint64_t, session_sink*> sessions;
+    std::unordered_map<session_sink*, std::vector<std::string>> joined;
+    std::unordered_map<session_sink*, std::string> usernames;
+  };
+  /// A frame for one thread's recipients.
+  struct delivery {
+    std::string channel;
+    std::int64_t message_id = 0;  ///< 0: not a channel message
+    shared_frame frame;
+    std::uint64_t ref_session = 0;
+    shared_frame ref_frame;
+    std::uint64_t except_session = 0;
+    std::vector<std::int64_t> users;  ///< deliver to these users' sessions instead of the channel's
+  };
+
+  std::vector<std::size_t> threads_of_channel(const std::string& channel) const;
+  std::vector<std::size_t> threads_of_users(const std::vector<std::int64_t>& users) const;
+  void post(std::size_t thread, delivery d);
+  void deliver_local(std::size_t thread, const delivery& d);
+  bool remove_subscription(std::size_t thread, session_sink* session, const std::string& channel);
+
+  std::vector<boost::asio::io_context*> threads_;
+  metrics::registry& metrics_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, channel_entry> channels_;
+  std::unordered_map<std::int64_t, std::vector<std::uint32_t>> user_threads_;
+  std::vector<local_index> locals_;
+};
+
+}  // namespace parley::chat

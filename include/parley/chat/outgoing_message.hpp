@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace parley::chat {
+
+/// A message on its way through the pipeline: validated on an I/O thread, numbered and stored
+/// on the store thread, then fanned out. Carries who sent it so the sender's copy gets its ref.
+struct outgoing_message {
+  std::string channel;
+  std::int64_t channel_id = 0;
+  std::int64_t user_id = 0;
+  std::string from;
+  std::string text;
+  std::int64_t ts_ms = 0;
+  std::int64_t id = 0;  ///< assigned by the message log
+
+  std::uint64_t sender_session = 0;
+  std::size_t sender_thread = 0;
+  std::optional<std::string> ref;
+
+  /// Direct messages go to every session of both users, joined or not.
+  bool direct = false;
+  std::int64_t dm_user_a = 0;
+  std::int64_t dm_user_b = 0;
+};
+
+}  // namespace parley::chat

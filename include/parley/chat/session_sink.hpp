@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace parley::chat {
+
+/// An encoded frame shared by every recipient: encoded once, never copied per session.
+using shared_frame = std::shared_ptr<const std::string>;
+
+/// What the hub needs from a local WebSocket session. Called only on the session's own thread,
+/// while the hub walks its index: implementations must not call back into the hub from here
+/// (a slow consumer schedules its close instead of detaching on the spot).
+class session_sink {
+ public:
+  virtual ~session_sink() = default;
+  virtual std::uint64_t session_id() const = 0;
+  virtual std::int64_t user_id() const = 0;
+  /// A channel message; the session may hold it back while it replays the channel's history.
+  virtual void deliver_message(const std::string& channel, std::int64_t id,
+                               const shared_frame& frame) = 0;
+  /// Any other frame (typing, seen, user_joined, invitation ...), queued as is.
+  virtual void deliver(const shared_frame& frame) = 0;
+};
+
+}  // namespace parley::chat

@@ -1,0 +1,311 @@
+#include "parley/chat/hub.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+
+#include "parley/proto/server_frames.hpp"
+#include "parley/store/channels.hpp"
+
+namespace parley::chat {
+namespace {
+
+void erase_one(std::vector<session_sink*>& v, session_sink* s) {
+  if (auto it = std::find(v.begin(), v.end(), s); it != v.end()) {
+    *it = v.back();
+    v.pop_back();
+  }
+}
+
+shared_frame share(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+}  // namespace
+
+hub::hub(std::vector<boost::asio::io_context*> threads, metrics::registry& metrics)
+    : threads_(std::move(threads)), metrics_(metrics), locals_(threads_.size()) {}
+
+void hub::attach(std::size_t thread, session_sink* session, const std::string& username) {
+  auto& local = locals_[thread];
+  local.sessions[session->session_id()] = session;
+  local.users[session->user_id()].push_back(session);
+  local.usernames[session] = username;
+  std::lock_guard lock(mutex_);
+  auto& per_thread = user_threads_[session->user_id()];
+  per_thread.resize(threads_.size());
+  ++per_thread[thread];
+}
+
+void hub::detach(std::size_t thread, session_sink* session) {
+  auto& local = locals_[thread];
+  if (auto it = local.joined.find(session); it != local.joined.end()) {
+    const auto channels = it->second;
+    for (const auto& channel : channels) {
+      unsubscribe(thread, session, channel);
+    }
+    local.joined.erase(session);
+  }
+  local.sessions.erase(session->session_id());
+  local.usernames.erase(session);
+  if (auto it = local.users.find(session->user_id()); it != local.users.end()) {
+    erase_one(it->second, session);
+    if (it->second.empty()) {
+      local.users.erase(it);
+    }
+  }
+  std::lock_guard lock(mutex_);
+  if (auto it = user_threads_.find(session->user_id()); it != user_threads_.end()) {
+    --it->second[thread];
+    if (std::all_of(it->second.begin(), it->second.end(), [](auto n) { return n == 0; })) {
+      user_threads_.erase(it);
+    }
+  }
+}
+
+bool hub::subscribe(std::size_t thread, session_sink* session, const std::string& channel) {
+  auto& local = locals_[thread];
+  auto& joined = local.joined[session];
+  if (std::find(joined.begin(), joined.end(), channel) != joined.end()) {
+    return false;
+  }
+  const auto& username = local.usernames[session];
+  bool first_of_user = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, created] = channels_.try_emplace(channel);
+    if (created) {
+      it->second.sessions_per_thread.resize(threads_.size());
+      metrics_.channels.fetch_add(1, std::memory_order_relaxed);
+    }
+    ++it->second.sessions_per_thread[thread];
+    auto& user = it->second.users[session->user_id()];
+    user.first = username;
+    first_of_user = user.second++ == 0;
+  }
+  // The local index is updated before this thread can run any delivery posted from now on.
+  joined.push_back(channel);
+  local.channels[channel].push_back(session);
+  if (first_of_user) {
+    broadcast(channel, share(proto::user_event_frame("user_joined", channel, username)),
+              session->session_id());
+  }
+  return true;
+}
+
+bool hub::unsubscribe(std::size_t thread, session_sink* session, const std::string& channel) {
+  auto& local = locals_[thread];
+  auto jit = local.joined.find(session);
+  if (jit == local.joined.end()) {
+    return false;
+  }
+  auto cit = std::find(jit->second.begin(), jit->second.end(), channel);
+  if (cit == jit->second.end()) {
+    return false;
+  }
+  jit->second.erase(cit);
+  return remove_subscription(thread, session, channel);
+}
+
+bool hub::remove_subscription(std::size_t thread, session_sink* session,
+                              const std::string& channel) {
+  auto& local = locals_[thread];
+  if (auto it = local.channels.find(channel); it != local.channels.end()) {
+    erase_one(it->second, session);
+    if (it->second.empty()) {
+      local.channels.erase(it);
+    }
+  }
+  bool last_of_user = false;
+  std::string username;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = channels_.find(channel);
+    if (it == channels_.end()) {
+      return true;
+    }
+    --it->second.sessions_per_thread[thread];
+    auto uit = it->second.users.find(session->user_id());
+    if (uit != it->second.users.end() && --uit->second.second == 0) {
+      last_of_user = true;
+      username = uit->second.first;
+      it->second.users.erase(uit);
+    }
+    if (it->second.users.empty()) {
+      channels_.erase(it);
+      metrics_.channels.fetch_sub(1, std::memory_order_relaxed);
+    }
+  }
+  if (last_of_user) {
+    broadcast(channel, share(proto::user_event_frame("user_left", channel, username)));
+  }
+  return true;
+}
+
+std::vector<std::size_t> hub::threads_of_channel(const std::string& channel) const {
+  std::vector<std::size_t> out;
+  std::lock_guard lock(mutex_);
+  if (auto it = channels_.find(channel); it != channels_.end()) {
+    for (std::size_t t = 0; t < it->second.sessions_per_thread.size(); ++t) {
+      if (it->second.sessions_per_thread[t] > 0) {
+        out.push_back(t);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::size_t> hub::threads_of_users(const std::vector<std::int64_t>& users) const {
+  std::vector<bool> wanted(threads_.size());
+  {
+    std::lock_guard lock(mutex_);
+    for (auto u : users) {
+      if (auto it = user_threads_.find(u); it != user_threads_.end()) {
+        for (std::size_t t = 0; t < it->second.size(); ++t) {
+          wanted[t] = wanted[t] || it->second[t] > 0;
+        }
+      }
+    }
+  }
+  std::vector<std::size_t> out;
+  for (std::size_t t = 0; t < wanted.size(); ++t) {
+    if (wanted[t]) {
+      out.push_back(t);
+    }
+  }
+  return out;
+}
+
+void hub::publish(const outgoing_message& m) {
+  const store::stored_message stored{m.id, m.from, m.text, m.ts_ms};
+  delivery d;
+  d.channel = m.channel;
+  d.message_id = m.id;
+  d.frame = share(proto::message_frame(m.channel, stored));
+  d.ref_session = m.sender_session;
+  d.ref_frame = m.ref ? share(proto::message_frame(m.channel, stored, m.ref)) : d.frame;
+  auto targets = m.direct ? threads_of_users({m.dm_user_a, m.dm_user_b})
+                          : threads_of_channel(m.channel);
+  if (m.direct) {
+    d.users = {m.dm_user_a};
+    if (m.dm_user_b != m.dm_user_a) {
+      d.users.push_back(m.dm_user_b);
+    }
+  }
+  // The sender hears back even if it left the channel while the message was being stored.
+  if (std::find(targets.begin(), targets.end(), m.sender_thread) == targets.end()) {
+    targets.push_back(m.sender_thread);
+  }
+  for (auto t : targets) {
+    post(t, d);
+  }
+}
+
+void hub::broadcast(const std::string& channel, shared_frame frame, std::uint64_t except_session) {
+  delivery d;
+  d.channel = channel;
+  d.frame = std::move(frame);
+  d.except_session = except_session;
+  for (auto t : threads_of_channel(channel)) {
+    post(t, d);
+  }
+}
+
+void hub::broadcast_with_reply(const std::string& channel, shared_frame frame,
+                               std::uint64_t ref_session, shared_frame ref_frame) {
+  delivery d;
+  d.channel = channel;
+  d.frame = std::move(frame);
+  d.ref_session = ref_session;
+  d.ref_frame = std::move(ref_frame);
+  for (auto t : threads_of_channel(channel)) {
+    post(t, d);
+  }
+}
+
+void hub::send_to_session(std::size_t thread, std::uint64_t session, shared_frame frame) {
+  boost::asio::post(*threads_[thread], [this, thread, session, frame = std::move(frame)] {
+    if (auto it = locals_[thread].sessions.find(session); it != locals_[thread].sessions.end()) {
+      it->second->deliver(frame);
+    }
+  });
+}
+
+void hub::send_to_user(std::int64_t user_id, shared_frame frame) {
+  delivery d;
+  d.frame = std::move(frame);
+  d.users = {user_id};
+  for (auto t : threads_of_users(d.users)) {
+    post(t, d);
+  }
+}
+
+std::vector<std::string> hub::present_users(const std::string& channel) const {
+  std::vector<std::string> out;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = channels_.find(channel); it != channels_.end()) {
+      for (const auto& [id, user] : it->second.users) {
+        out.push_back(user.first);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool hub::is_subscribed(std::size_t thread, const session_sink* session,
+                        const std::string& channel) const {
+  const auto& local = locals_[thread];
+  auto it = local.joined.find(const_cast<session_sink*>(session));
+  return it != local.joined.end() &&
+         std::find(it->second.begin(), it->second.end(), channel) != it->second.end();
+}
+
+void hub::post(std::size_t thread, delivery d) {
+  boost::asio::post(*threads_[thread],
+                    [this, thread, d = std::move(d)] { deliver_local(thread, d); });
+}
+
+void hub::deliver_local(std::size_t thread, const delivery& d) {
+  auto& local = locals_[thread];
+  std::uint64_t delivered = 0;
+  bool ref_done = d.ref_session == 0;
+  const auto give = [&](session_sink* s) {
+    if (s->session_id() == d.except_session) {
+      return;
+    }
+    const bool is_ref = s->session_id() == d.ref_session;
+    ref_done = ref_done || is_ref;
+    const auto& frame = is_ref ? d.ref_frame : d.frame;
+    if (d.message_id > 0) {
+      s->deliver_message(d.channel, d.message_id, frame);
+    } else {
+      s->deliver(frame);
+    }
+    ++delivered;
+  };
+  if (d.users.empty()) {
+    if (auto it = local.channels.find(d.channel); it != local.channels.end()) {
+      for (auto* s : it->second) {
+        give(s);
+      }
+    }
+  } else {
+    for (auto u : d.users) {
+      if (auto it = local.users.find(u); it != local.users.end()) {
+        for (auto* s : it->second) {
+          give(s);
+        }
+      }
+    }
+  }
+  if (!ref_done) {
+    if (auto it = local.sessions.find(d.ref_session); it != local.sessions.end()) {
+      give(it->second);
+    }
+  }
+  if (d.message_id > 0) {
+    metrics_.deliveries_total.fetch_add(delivered, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace parley::chat
