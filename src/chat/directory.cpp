@@ -7,7 +7,9 @@
 namespace parley::chat {
 namespace {
 
-channel_access fail(error_code code) { return {code, {}}; }
+channel_access fail(error_code code) {
+  return {code, {}};
+}
 
 /// Creates `dm:a:b` with both memberships, if `who` is a participant and the other user exists.
 channel_access create_direct(store::database& db, const actor& who, const std::string& name,
@@ -72,7 +74,8 @@ channel_access open_for_read(store::database& db, const actor& who, const std::s
 channel_access create_channel(store::database& db, const actor& who, const std::string& name,
                               bool is_private, std::int64_t now_s) {
   store::transaction tx(db);
-  const auto row = store::create_channel(db, name, is_private ? "private" : "public", who.id, now_s);
+  const auto row =
+      store::create_channel(db, name, is_private ? "private" : "public", who.id, now_s);
   if (!row) {
     return fail(error_code::channel_exists);
   }
@@ -93,8 +96,8 @@ invite_result invite(store::database& db, const actor& who, const std::string& c
     out.error = error_code::forbidden;
     return out;
   }
-  const auto user = auth::valid_username(invitee) ? store::find_user_by_name(db, invitee)
-                                                  : std::nullopt;
+  const auto user =
+      auth::valid_username(invitee) ? store::find_user_by_name(db, invitee) : std::nullopt;
   if (!user) {
     out.error = error_code::unknown_user;
     return out;

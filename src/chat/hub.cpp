@@ -17,7 +17,9 @@ void erase_one(std::vector<session_sink*>& v, session_sink* s) {
   }
 }
 
-shared_frame share(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+shared_frame share(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
 
 }  // namespace
 
@@ -182,8 +184,8 @@ void hub::publish(const outgoing_message& m) {
   d.frame = share(proto::message_frame(m.channel, stored));
   d.ref_session = m.sender_session;
   d.ref_frame = m.ref ? share(proto::message_frame(m.channel, stored, m.ref)) : d.frame;
-  auto targets = m.direct ? threads_of_users({m.dm_user_a, m.dm_user_b})
-                          : threads_of_channel(m.channel);
+  auto targets =
+      m.direct ? threads_of_users({m.dm_user_a, m.dm_user_b}) : threads_of_channel(m.channel);
   if (m.direct) {
     d.users = {m.dm_user_a};
     if (m.dm_user_b != m.dm_user_a) {

@@ -48,7 +48,8 @@ void message_log::flush(store::database& db) {
   try {
     store::transaction tx(db);
     auto& insert = db.prepare(
-        "INSERT INTO messages(channel_id, id, user_id, sender, text, ts) VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO messages(channel_id, id, user_id, sender, text, ts) VALUES (?, ?, ?, ?, ?, "
+        "?)");
     std::unordered_map<std::int64_t, std::int64_t> touched;
     for (auto& m : batch) {
       m.id = next_id(db, m.channel_id);

@@ -13,6 +13,7 @@ response json_response(const request& req, beast_http::status status,
   res.set(beast_http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
   res.body() = boost::json::serialize(body);
+  res.prepare_payload();
   return res;
 }
 

@@ -42,8 +42,8 @@ http::response rejection(const beast_http::request_parser<beast_http::string_bod
 
 }  // namespace
 
-http_session::http_session(asio::ip::tcp::socket socket, std::size_t thread,
-                           server::services& svc, connection_registry& connections)
+http_session::http_session(asio::ip::tcp::socket socket, std::size_t thread, server::services& svc,
+                           connection_registry& connections)
     : stream_(std::move(socket)), thread_(thread), svc_(svc), connections_(connections) {}
 
 void http_session::start() {

@@ -1,7 +1,6 @@
 // The command handlers of ws_session: one per client frame type (contract: "Client → server").
 #include <boost/asio/use_awaitable.hpp>
 
-
 #include "parley/auth/credentials.hpp"
 #include "parley/auth/token_service.hpp"
 #include "parley/chat/channel_name.hpp"
@@ -34,10 +33,10 @@ struct with_access {
 
 awaitable<void> ws_session::handle_frame(std::string_view text) {
   auto frame = proto::parse_client_frame(text);
-  const auto type_index = std::holds_alternative<proto::command>(frame.result)
-                              ? std::get<proto::command>(frame.result).index()
-                              : svc_.metrics.ws_frames_in.size() - 1;
-  svc_.metrics.ws_frames_in[type_index].fetch_add(1, std::memory_order_relaxed);
+  const auto& types = metrics::registry::ws_frame_types;
+  const auto known = std::find(types.begin(), types.end() - 1, frame.type);
+  svc_.metrics.ws_frames_in[static_cast<std::size_t>(known - types.begin())].fetch_add(
+      1, std::memory_order_relaxed);
   if (!limiter_.allow(chat::rate_limiter::clock::now())) {
     send_error(error_code::rate_limited, {}, frame.ref);
     co_return;
@@ -174,8 +173,9 @@ awaitable<void> ws_session::on_invite(proto::invite_cmd& c, const ref_t& ref) {
     send_error(*invited.error, {}, ref);
     co_return;
   }
-  svc_.hub->send_to_user(invited.invitee_id, std::make_shared<const std::string>(
-                                                 proto::invitation_frame(c.channel, user_.username)));
+  svc_.hub->send_to_user(
+      invited.invitee_id,
+      std::make_shared<const std::string>(proto::invitation_frame(c.channel, user_.username)));
   send(proto::invited_frame(c.channel, invited.invitee_name, ref));
 }
 
@@ -216,9 +216,9 @@ awaitable<void> ws_session::on_send(proto::send_cmd& c, const ref_t& ref) {
         return chat::open_for_read(db, me, name);
       });
       const auto access = co_await std::move(checking);
-      send_error(access.error == error_code::forbidden ? error_code::forbidden
-                                                       : error_code::not_joined,
-                 {}, ref);
+      send_error(
+          access.error == error_code::forbidden ? error_code::forbidden : error_code::not_joined,
+          {}, ref);
       co_return;
     }
     m.channel = c.channel;
@@ -230,8 +230,8 @@ awaitable<void> ws_session::on_send(proto::send_cmd& c, const ref_t& ref) {
 
 awaitable<void> ws_session::on_history(proto::history_cmd& c, const ref_t& ref) {
   const chat::actor me{user_.user_id, user_.username};
-  auto reading = svc_.db.run(
-      [me, name = c.channel, before = c.before, limit = c.limit](store::database& db) {
+  auto reading =
+      svc_.db.run([me, name = c.channel, before = c.before, limit = c.limit](store::database& db) {
         with_access<store::history_page> out{chat::open_for_read(db, me, name)};
         if (!out.access.error) {
           out.value = store::read_history(db, out.access.channel.id, before, limit);
@@ -291,9 +291,8 @@ awaitable<void> ws_session::on_presence(proto::presence_cmd& c, const ref_t& ref
 }
 
 awaitable<void> ws_session::on_channels(const ref_t& ref) {
-  auto listing = svc_.db.run([uid = user_.user_id](store::database& db) {
-    return store::list_visible_channels(db, uid);
-  });
+  auto listing = svc_.db.run(
+      [uid = user_.user_id](store::database& db) { return store::list_visible_channels(db, uid); });
   const auto channels = co_await std::move(listing);
   send(proto::channels_frame(channels, ref));
 }

@@ -75,7 +75,8 @@ awaitable<void> ws_session::run(http::request upgrade) {
     svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
     svc_.hub->attach(thread_, this, user_.username);
     send(proto::hello_frame(user_.user_id, user_.username, svc_.cfg.instance_id));
-    asio::co_spawn(executor, [self] { return self->writer(); }, asio::detached);
+    asio::co_spawn(
+        executor, [self] { return self->writer(); }, asio::detached);
 
     beast::flat_buffer buffer;
     for (;;) {
@@ -145,7 +146,9 @@ awaitable<void> ws_session::writer() {
   }
 }
 
-void ws_session::wake_writer() { writer_wake_.cancel(); }
+void ws_session::wake_writer() {
+  writer_wake_.cancel();
+}
 
 awaitable<void> ws_session::wait_for_room() {
   while (open_ && !closing_ && queued_bytes_ > svc_.cfg.max_queue_bytes / 2) {
@@ -199,7 +202,9 @@ void ws_session::close(websocket::close_code code, std::string reason) {
   room_wake_.cancel();
 }
 
-void ws_session::deliver(const chat::shared_frame& frame) { enqueue(frame); }
+void ws_session::deliver(const chat::shared_frame& frame) {
+  enqueue(frame);
+}
 
 void ws_session::deliver_message(const std::string& channel, std::int64_t id,
                                  const chat::shared_frame& frame) {
@@ -236,8 +241,8 @@ upgrade_result try_upgrade(beast::tcp_stream& stream, http::request& req, std::s
   }
   auto claims = http::authenticate(svc, req, true);
   if (!claims) {
-    rejection = http::error_response(req, beast::http::status::unauthorized,
-                                     error_code::unauthorized);
+    rejection =
+        http::error_response(req, beast::http::status::unauthorized, error_code::unauthorized);
     svc.metrics.http_requests_total.add({"/ws", "401"});
     return upgrade_result::rejected;
   }

@@ -17,12 +17,15 @@ struct reject {
   std::string message;
 };
 
-const json::value* field(const json::object& o, std::string_view key) { return o.if_contains(key); }
+const json::value* field(const json::object& o, std::string_view key) {
+  return o.if_contains(key);
+}
 
 std::string required_string(const json::object& o, std::string_view key) {
   const auto* v = field(o, key);
   if (v == nullptr || !v->is_string()) {
-    throw reject{error_code::bad_request, std::string("'") + std::string(key) + "' must be a string"};
+    throw reject{error_code::bad_request,
+                 std::string("'") + std::string(key) + "' must be a string"};
   }
   return std::string(v->as_string());
 }
@@ -48,7 +51,8 @@ std::optional<std::int64_t> optional_id(const json::object& o, std::string_view 
 std::string channel_ref(const json::object& o) {
   auto name = required_string(o, "channel");
   if (!chat::valid_channel_reference(name)) {
-    throw reject{error_code::invalid_channel, std::string(default_message(error_code::invalid_channel))};
+    throw reject{error_code::invalid_channel,
+                 std::string(default_message(error_code::invalid_channel))};
   }
   return name;
 }
@@ -134,7 +138,8 @@ command parse_command(const std::string& type, const json::object& o) {
 }  // namespace
 
 parsed_frame parse_client_frame(std::string_view text) {
-  parsed_frame out{std::nullopt, {}, frame_error{error_code::bad_request, "expected a JSON object"}};
+  parsed_frame out{
+      std::nullopt, {}, frame_error{error_code::bad_request, "expected a JSON object"}};
   json::error_code ec;
   const auto value = json::parse(text, ec);
   if (ec || !value.is_object()) {
@@ -143,7 +148,8 @@ parsed_frame parse_client_frame(std::string_view text) {
   const auto& o = value.as_object();
   if (const auto* ref = o.if_contains("ref"); ref != nullptr) {
     if (!ref->is_string() || ref->as_string().size() > max_ref_length) {
-      out.result = frame_error{error_code::bad_request, "'ref' must be a string of at most 64 characters"};
+      out.result =
+          frame_error{error_code::bad_request, "'ref' must be a string of at most 64 characters"};
       return out;
     }
     out.ref = std::string(ref->as_string());

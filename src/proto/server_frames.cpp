@@ -22,7 +22,8 @@ std::string error_frame(error_code code, std::string_view message,
                 ref);
 }
 
-std::string hello_frame(std::int64_t user_id, std::string_view username, std::string_view instance) {
+std::string hello_frame(std::int64_t user_id, std::string_view username,
+                        std::string_view instance) {
   return encode({{"type", "hello"},
                  {"user", {{"id", user_id}, {"username", username}}},
                  {"instance", instance}});
@@ -84,10 +85,8 @@ std::string channels_frame(const std::vector<store::channel_summary>& channels,
                            const std::optional<std::string>& ref) {
   json::array list;
   for (const auto& c : channels) {
-    list.push_back(json::object{{"name", c.name},
-                                {"private", c.is_private},
-                                {"members", c.members},
-                                {"unread", c.unread}});
+    list.push_back(json::object{
+        {"name", c.name}, {"private", c.is_private}, {"members", c.members}, {"unread", c.unread}});
   }
   return encode({{"type", "channels"}, {"channels", std::move(list)}}, ref);
 }

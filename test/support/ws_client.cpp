@@ -70,7 +70,9 @@ void ws_client::send_text(const std::string& text) {
   }
 }
 
-void ws_client::send(const json::object& frame) { send_text(json::serialize(frame)); }
+void ws_client::send(const json::object& frame) {
+  send_text(json::serialize(frame));
+}
 
 void ws_client::send_binary(const std::string& bytes) {
   ws_.binary(true);

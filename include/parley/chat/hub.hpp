@@ -60,7 +60,8 @@ class hub {
  private:
   struct channel_entry {
     std::vector<std::uint32_t> sessions_per_thread;
-    std::unordered_map<std::int64_t, std::pair<std::string, std::uint32_t>> users;  ///< id -> name, sessions
+    std::unordered_map<std::int64_t, std::pair<std::string, std::uint32_t>>
+        users;  ///< id -> name, sessions
   };
   /// Per-thread index, touched only on its own thread.
   struct local_index {

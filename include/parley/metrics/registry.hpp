@@ -27,11 +27,11 @@ struct registry {
   /// Frames received by type, indexed like proto::command (then "invalid"): one relaxed
   /// increment per frame instead of a labelled map.
   static constexpr std::array<const char*, 12> ws_frame_types{
-      "join",    "leave",  "create",   "invite",   "send", "history",
-      "seen",    "typing", "presence", "channels", "ping", "invalid"};
+      "join", "leave",  "create",   "invite",   "send", "history",
+      "seen", "typing", "presence", "channels", "ping", "invalid"};
   std::array<std::atomic<std::uint64_t>, ws_frame_types.size()> ws_frames_in{};
-  labeled_counter errors_total;          ///< {code}
-  labeled_counter http_requests_total;   ///< {route, status}
+  labeled_counter errors_total;         ///< {code}
+  labeled_counter http_requests_total;  ///< {route, status}
 
   /// The Prometheus text exposition of every metric, plus process_resident_memory_bytes.
   std::string render() const;

@@ -67,8 +67,10 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
   // One per command; each sends exactly one direct reply (or an error) carrying `ref`.
   boost::asio::awaitable<void> on_join(proto::join_cmd& c, const std::optional<std::string>& ref);
   void on_leave(const proto::leave_cmd& c, const std::optional<std::string>& ref);
-  boost::asio::awaitable<void> on_create(proto::create_cmd& c, const std::optional<std::string>& ref);
-  boost::asio::awaitable<void> on_invite(proto::invite_cmd& c, const std::optional<std::string>& ref);
+  boost::asio::awaitable<void> on_create(proto::create_cmd& c,
+                                         const std::optional<std::string>& ref);
+  boost::asio::awaitable<void> on_invite(proto::invite_cmd& c,
+                                         const std::optional<std::string>& ref);
   boost::asio::awaitable<void> on_send(proto::send_cmd& c, const std::optional<std::string>& ref);
   boost::asio::awaitable<void> on_history(proto::history_cmd& c,
                                           const std::optional<std::string>& ref);
@@ -118,7 +120,7 @@ enum class upgrade_result { not_an_upgrade, rejected, upgraded };
 /// Hands `stream` to a new ws_session when `req` is an authenticated WebSocket upgrade on /ws
 /// (the stream is then moved from). `rejected`: answer `rejection` (401) instead.
 upgrade_result try_upgrade(boost::beast::tcp_stream& stream, http::request& req, std::size_t thread,
-                 server::services& svc, connection_registry& connections,
-                 std::optional<http::response>& rejection);
+                           server::services& svc, connection_registry& connections,
+                           std::optional<http::response>& rejection);
 
 }  // namespace parley::net

@@ -28,7 +28,8 @@ std::string invited_frame(std::string_view channel, std::string_view user,
                           const std::optional<std::string>& ref);
 std::string invitation_frame(std::string_view channel, std::string_view from);
 /// user_joined, user_left and typing: {"type","channel","user"}.
-std::string user_event_frame(std::string_view type, std::string_view channel, std::string_view user);
+std::string user_event_frame(std::string_view type, std::string_view channel,
+                             std::string_view user);
 std::string seen_frame(std::string_view channel, std::string_view user, std::int64_t id,
                        const std::optional<std::string>& ref);
 std::string history_frame(std::string_view channel, const store::history_page& page,
