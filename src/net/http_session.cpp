@@ -8,6 +8,7 @@
 
 #include "parley/http/handlers.hpp"
 #include "parley/log/log.hpp"
+#include "parley/net/with_error.hpp"
 #include "parley/net/ws_session.hpp"
 
 namespace parley::net {
@@ -17,8 +18,6 @@ namespace beast_http = beast::http;
 using asio::awaitable;
 
 namespace {
-
-constexpr auto with_error = asio::as_tuple(asio::use_awaitable);
 
 /// The reply for a request that could not be parsed; the connection closes after it.
 http::response rejection(const beast_http::request_parser<beast_http::string_body>& parser,

@@ -8,6 +8,7 @@
 
 #include "parley/log/log.hpp"
 #include "parley/net/http_session.hpp"
+#include "parley/net/with_error.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;
@@ -45,8 +46,7 @@ asio::awaitable<void> listener::accept_loop() {
   asio::steady_timer backoff(acceptor_.get_executor());
   while (acceptor_.is_open()) {
     const auto thread = pool_.next_index();
-    auto [ec, socket] =
-        co_await acceptor_.async_accept(pool_.at(thread), asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acceptor_.async_accept(pool_.at(thread), with_error);
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
       break;
     }
@@ -55,7 +55,7 @@ asio::awaitable<void> listener::accept_loop() {
       if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
           ec.value() == ENFILE) {
         backoff.expires_after(accept_backoff);
-        co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+        co_await backoff.async_wait(with_error);
       }
       continue;
     }

@@ -11,6 +11,7 @@
 #include "parley/http/handlers.hpp"
 #include "parley/http/url.hpp"
 #include "parley/log/log.hpp"
+#include "parley/net/with_error.hpp"
 #include "parley/proto/server_frames.hpp"
 
 namespace parley::net {
@@ -21,7 +22,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr auto with_error = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds handshake_timeout{30};
 
 std::atomic<std::uint64_t> next_session_id{1};
