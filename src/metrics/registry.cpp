@@ -60,6 +60,22 @@ std::uint64_t resident_memory_bytes() {
   return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
+void registry::count_frame_out(std::string_view frame) {
+  constexpr std::string_view prefix = R"({"type":")";
+  std::size_t index = ws_out_frame_types.size() - 1;
+  if (frame.starts_with(prefix)) {
+    const auto rest = frame.substr(prefix.size());
+    const auto type = rest.substr(0, rest.find('"'));
+    for (std::size_t i = 0; i + 1 < ws_out_frame_types.size(); ++i) {
+      if (type == ws_out_frame_types[i]) {
+        index = i;
+        break;
+      }
+    }
+  }
+  ws_frames_out[index].fetch_add(1, std::memory_order_relaxed);
+}
+
 std::string registry::render() const {
   std::ostringstream out;
   single(out, "parley_connections", "gauge", "Open TCP connections.", connections);
@@ -83,8 +99,11 @@ std::string registry::render() const {
   out << "parley_store_commit_seconds_total "
       << static_cast<double>(store_commit_micros_total.load(std::memory_order_relaxed)) / 1e6
       << '\n';
-  single(out, "parley_ws_frames_out_total", "counter", "WebSocket frames written.",
-         ws_frames_out_total);
+  family(out, "parley_ws_frames_out_total", "counter", "WebSocket frames written, by type.");
+  for (std::size_t i = 0; i < ws_out_frame_types.size(); ++i) {
+    out << "parley_ws_frames_out_total{type=\"" << ws_out_frame_types[i] << "\"} "
+        << ws_frames_out[i].load(std::memory_order_relaxed) << '\n';
+  }
   family(out, "parley_ws_frames_in_total", "counter", "WebSocket frames received, by type.");
   for (std::size_t i = 0; i < ws_frame_types.size(); ++i) {
     out << "parley_ws_frames_in_total{type=\"" << ws_frame_types[i] << "\"} "

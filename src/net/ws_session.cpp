@@ -121,7 +121,7 @@ awaitable<void> ws_session::writer() {
       // The front stays queued while it is written (a slow-consumer close keeps it there).
       queue_.pop_front();
       queued_bytes_ -= frame->size();
-      svc_.metrics.ws_frames_out_total.fetch_add(1, std::memory_order_relaxed);
+      svc_.metrics.count_frame_out(*frame);
       if (queued_bytes_ <= svc_.cfg.max_queue_bytes / 2) {
         room_wake_.cancel();
       }

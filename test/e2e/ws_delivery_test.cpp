@@ -253,6 +253,10 @@ TEST_CASE("metrics count sessions, channels and frames") {
   CHECK(body.find("parley_ws_frames_in_total{type=\"send\"} 1") != std::string::npos);
   CHECK(body.find("parley_errors_total{code=\"invalid_channel\"} 1") != std::string::npos);
   CHECK(body.find("parley_store_commits_total") != std::string::npos);
+  CHECK(body.find("parley_ws_frames_out_total{type=\"hello\"} 1") != std::string::npos);
+  CHECK(body.find("parley_ws_frames_out_total{type=\"joined\"} 1") != std::string::npos);
+  CHECK(body.find("parley_ws_frames_out_total{type=\"message\"} 1") != std::string::npos);
+  CHECK(body.find("parley_ws_frames_out_total{type=\"error\"} 1") != std::string::npos);
   a->close();
   // The session count drops once the server has seen the close.
   for (int i = 0; i < 200 && metric(s.port(), "parley_ws_sessions") != 0; ++i) {

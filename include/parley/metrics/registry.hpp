@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "parley/metrics/labeled_counter.hpp"
 
@@ -22,7 +23,6 @@ struct registry {
   std::atomic<std::int64_t> store_queue_depth{0};  ///< messages waiting for their commit
   std::atomic<std::uint64_t> store_commits_total{0};
   std::atomic<std::uint64_t> store_commit_micros_total{0};
-  std::atomic<std::uint64_t> ws_frames_out_total{0};
   std::atomic<int> redis_connected{-1};  ///< -1: standalone, the series is absent
   /// Frames received by type, indexed like proto::command (then "invalid"): one relaxed
   /// increment per frame instead of a labelled map.
@@ -30,6 +30,14 @@ struct registry {
       "join", "leave",  "create",   "invite",   "send", "history",
       "seen", "typing", "presence", "channels", "ping", "invalid"};
   std::array<std::atomic<std::uint64_t>, ws_frame_types.size()> ws_frames_in{};
+  /// Frames written by type (then "other"); `message` first, as it is by far the most common.
+  static constexpr std::array<const char*, 17> ws_out_frame_types{
+      "message",    "error",   "joined",      "left",      "created",  "invited",
+      "invitation", "history", "seen",        "typing",    "presence", "channels",
+      "pong",       "hello",   "user_joined", "user_left", "other"};
+  std::array<std::atomic<std::uint64_t>, ws_out_frame_types.size()> ws_frames_out{};
+  /// Counts one written frame, classified by its leading {"type":"..."}.
+  void count_frame_out(std::string_view frame);
   labeled_counter errors_total;         ///< {code}
   labeled_counter http_requests_total;  ///< {route, status}
 
