@@ -22,8 +22,9 @@ struct spawned {
 
 /// fork + chdir + exec with stdout and stderr on one pipe; everything allocated before fork.
 spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& args,
-              const std::map<std::string, std::string>& env) {
-  std::vector<std::string> argv_store{PARLEY_SERVER_BINARY};
+              const std::map<std::string, std::string>& env,
+              const std::string& program = PARLEY_SERVER_BINARY) {
+  std::vector<std::string> argv_store{program};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
   std::vector<std::string> env_store;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -174,8 +175,9 @@ std::string server_process::log() const {
 }
 
 run_result run_to_exit(const std::filesystem::path& work_dir, std::vector<std::string> args,
-                       std::map<std::string, std::string> env, std::chrono::milliseconds deadline) {
-  const auto child = spawn(work_dir, args, env);
+                       std::map<std::string, std::string> env, std::chrono::milliseconds deadline,
+                       const std::string& program) {
+  const auto child = spawn(work_dir, args, env, program);
   run_result out;
   const auto until = std::chrono::steady_clock::now() + deadline;
   char buf[4096];

@@ -59,10 +59,12 @@ struct run_result {
   std::string output;  ///< stdout and stderr
 };
 
-/// Runs `parley args...` in `work_dir` and waits (bounded) for it to exit; for start-up errors.
+/// Runs `program args...` (the server unless told otherwise) in `work_dir` and waits (bounded)
+/// for it to exit.
 run_result run_to_exit(const std::filesystem::path& work_dir, std::vector<std::string> args,
                        std::map<std::string, std::string> env = {},
-                       std::chrono::milliseconds deadline = std::chrono::seconds(15));
+                       std::chrono::milliseconds deadline = std::chrono::seconds(15),
+                       const std::string& program = PARLEY_SERVER_BINARY);
 
 /// The arguments every test server gets: loopback, a free port, a database and static dir in
 /// `dir`, a fixed JWT secret.

@@ -1,0 +1,29 @@
+#include <iostream>
+
+#include "parley/bench/options.hpp"
+#include "parley/bench/report.hpp"
+#include "parley/bench/scenarios.hpp"
+
+int main(int argc, char** argv) {
+  using namespace parley::bench;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::cout << usage();
+      return 0;
+    }
+  }
+  try {
+    const auto opts = parse_options(args);
+    const auto tokens = login_users(opts.urls.front(), opts.users);
+    const auto r = run_scenario(opts, tokens);
+    std::cout << (opts.json ? to_json(opts, r) + "\n" : to_text(opts, r));
+    return 0;
+  } catch (const usage_error& e) {
+    std::cerr << "parley-bench: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "parley-bench: " << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,125 @@
+#include "parley/bench/report.hpp"
+
+#include <boost/json.hpp>
+
+#include <iomanip>
+#include <sstream>
+
+namespace parley::bench {
+namespace json = boost::json;
+
+namespace {
+
+const char* name(scenario s) {
+  switch (s) {
+    case scenario::cycle:
+      return "cycle";
+    case scenario::fanout:
+      return "fanout";
+    case scenario::connections:
+      return "connections";
+  }
+  return "?";
+}
+
+double ms(std::uint64_t micros) {
+  return static_cast<double>(micros) / 1000.0;
+}
+
+std::uint64_t error_count(const tally& t) {
+  std::uint64_t n = 0;
+  for (const auto& [kind, count] : t.errors)
+    n += count;
+  return n;
+}
+
+double per_second(std::uint64_t n, double seconds) {
+  return seconds > 0 ? static_cast<double>(n) / seconds : 0;
+}
+
+}  // namespace
+
+void tally::merge(const tally& other) {
+  latency.merge(other.latency);
+  cases += other.cases;
+  sent += other.sent;
+  deliveries += other.deliveries;
+  duplicated += other.duplicated;
+  out_of_order += other.out_of_order;
+  connections += other.connections;
+  for (const auto& [kind, n] : other.errors)
+    errors[kind] += n;
+}
+
+std::string to_json(const options& o, const result& r) {
+  const auto& t = r.total;
+  json::object errors_by_kind;
+  for (const auto& [kind, n] : t.errors)
+    errors_by_kind[kind] = n;
+  json::object out{{"scenario", o.seed_compat ? "cycle-seed-compat" : name(o.kind)},
+                   {"errors", error_count(t)},
+                   {"errors_by_kind", std::move(errors_by_kind)},
+                   {"elapsed_s", r.elapsed_s},
+                   {"latency_ms",
+                    {{"min", ms(t.latency.min())},
+                     {"p50", ms(t.latency.quantile(0.50))},
+                     {"p90", ms(t.latency.quantile(0.90))},
+                     {"p99", ms(t.latency.quantile(0.99))},
+                     {"max", ms(t.latency.max())}}}};
+  switch (o.kind) {
+    case scenario::cycle:
+      out["cases"] = t.cases;
+      out["cases_per_s"] = per_second(t.cases, r.elapsed_s);
+      out["workers"] = o.workers;
+      break;
+    case scenario::fanout:
+      out["sent"] = t.sent;
+      out["deliveries"] = t.deliveries;
+      out["deliveries_per_s"] = per_second(t.deliveries, r.elapsed_s);
+      out["lost"] = r.lost;
+      out["duplicated"] = t.duplicated;
+      out["out_of_order"] = t.out_of_order;
+      out["subscribers"] = o.subscribers;
+      out["publishers"] = o.publishers;
+      break;
+    case scenario::connections:
+      out["connections"] = t.connections;
+      out["open_s"] = r.open_s;
+      break;
+  }
+  return json::serialize(out);
+}
+
+std::string to_text(const options& o, const result& r) {
+  const auto& t = r.total;
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(2);
+  out << "scenario       " << (o.seed_compat ? "cycle --seed-compat" : name(o.kind)) << '\n';
+  switch (o.kind) {
+    case scenario::cycle:
+      out << "cases          " << t.cases << " (" << o.workers << " workers)\n";
+      out << "cases/s        " << per_second(t.cases, r.elapsed_s) << '\n';
+      break;
+    case scenario::fanout:
+      out << "sent           " << t.sent << '\n';
+      out << "deliveries     " << t.deliveries << '\n';
+      out << "deliveries/s   " << per_second(t.deliveries, r.elapsed_s) << '\n';
+      out << "lost           " << r.lost << "\nduplicated     " << t.duplicated
+          << "\nout of order   " << t.out_of_order << '\n';
+      break;
+    case scenario::connections:
+      out << "connections    " << t.connections << '\n';
+      out << "open time      " << r.open_s << " s\n";
+      break;
+  }
+  out << "elapsed        " << r.elapsed_s << " s\n";
+  out << "latency ms     min " << ms(t.latency.min()) << "  p50 " << ms(t.latency.quantile(0.5))
+      << "  p90 " << ms(t.latency.quantile(0.9)) << "  p99 " << ms(t.latency.quantile(0.99))
+      << "  max " << ms(t.latency.max()) << '\n';
+  out << "errors         " << error_count(t) << '\n';
+  for (const auto& [kind, n] : t.errors)
+    out << "  " << kind << ": " << n << '\n';
+  return out.str();
+}
+
+}  // namespace parley::bench

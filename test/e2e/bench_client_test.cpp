@@ -1,0 +1,58 @@
+// parley-bench against a real server: it must work and count correctly. Speed is not judged here.
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include "support/chat_server.hpp"
+
+using namespace parley::test;
+namespace json = boost::json;
+
+namespace {
+
+json::object run_bench(const chat_server& s, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--url", "ws://127.0.0.1:" + std::to_string(s.port())});
+  args.push_back("--json");
+  auto r = run_to_exit(s.dir.path(), args, {}, std::chrono::seconds(60), PARLEY_BENCH_BINARY);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.output.substr(r.output.find('{'))).as_object();
+}
+
+}  // namespace
+
+TEST_CASE("parley-bench cycle and seed-compat complete every case without errors") {
+  chat_server s({"--rate-limit", "0"});
+  auto j = run_bench(s, {"cycle", "-w", "4", "-r", "25", "--threads", "1"});
+  CHECK(j.at("scenario") == "cycle");
+  CHECK(j.at("cases") == 100);
+  CHECK(j.at("errors") == 0);
+  CHECK(j.at("cases_per_s").as_double() > 0);
+  CHECK(j.at("latency_ms").at("p50").as_double() > 0);
+  j = run_bench(s, {"cycle", "--seed-compat", "-w", "2", "-r", "5", "--threads", "1"});
+  CHECK(j.at("cases") == 10);
+  CHECK(j.at("errors") == 0);
+  // Each seed-compat case sleeps 5 ms twice.
+  CHECK(j.at("latency_ms").at("min").as_double() >= 10.0);
+}
+
+TEST_CASE("parley-bench fanout delivers every message to every subscriber") {
+  chat_server s({"--rate-limit", "0"});
+  const auto j = run_bench(s, {"fanout", "--subscribers", "20", "--publishers", "2", "--rate", "50",
+                               "--duration", "1", "--threads", "2"});
+  const auto sent = j.at("sent").as_int64();
+  CHECK(sent >= 80);
+  CHECK(j.at("deliveries").as_int64() == sent * 20);
+  CHECK(j.at("lost") == 0);
+  CHECK(j.at("duplicated") == 0);
+  CHECK(j.at("out_of_order") == 0);
+  CHECK(j.at("errors") == 0);
+}
+
+TEST_CASE("parley-bench connections opens and holds idle sessions") {
+  chat_server s;
+  const auto j = run_bench(s, {"connections", "--connections", "200", "--duration", "0.5"});
+  CHECK(j.at("connections") == 200);
+  CHECK(j.at("errors") == 0);
+  CHECK(j.at("open_s").as_double() > 0);
+}
