@@ -3,6 +3,7 @@
 #include "parley/bench/options.hpp"
 #include "parley/bench/report.hpp"
 #include "parley/bench/scenarios.hpp"
+#include "parley/server/server.hpp"
 
 int main(int argc, char** argv) {
   using namespace parley::bench;
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
   }
   try {
     const auto opts = parse_options(args);
+    // Thousands of sessions need thousands of descriptors here too.
+    parley::server::raise_open_files_limit();
     const auto tokens = login_users(opts.urls.front(), opts.users);
     const auto r = run_scenario(opts, tokens);
     std::cout << (opts.json ? to_json(opts, r) + "\n" : to_text(opts, r));

@@ -77,6 +77,8 @@ options parse_options(const std::vector<std::string>& args) {
       o.rate = decimal(a, value());
     } else if (a == "--duration") {
       o.duration_s = decimal(a, value());
+    } else if (a == "--channels") {
+      o.channels = number(a, value(), 1, 100000);
     } else if (a == "--connections") {
       o.connections = number(a, value(), 1, 1000000);
     } else if (a == "--threads") {
@@ -107,7 +109,8 @@ Signs up / logs in its own users over HTTP (--users, default 10, reused), then r
   fanout           --subscribers N (100) in one channel, --publishers P (1) each sending
                    --rate R msg/s (0 = as fast as possible, at most --window 64 unacknowledged)
                    for --duration S (10) seconds. Reports end-to-end latency and lost,
-                   duplicated and out-of-order deliveries.
+                   duplicated and out-of-order deliveries. --channels C spreads
+                   publisher i and subscriber j over channels i % C and j % C.
   connections      --connections N (1000) idle sessions held for --duration S seconds.
 Common: --url (repeat to spread sessions over instances), --threads T (cores), --json.
 Run the server with --rate-limit 0 for throughput figures.

@@ -26,7 +26,14 @@ namespace {
 constexpr auto poll_interval = std::chrono::milliseconds(5);
 constexpr auto drain_timeout = std::chrono::seconds(5);
 constexpr unsigned opens_in_flight_per_thread = 64;
-const std::string fanout_channel = "bench-fanout";
+
+std::string fanout_channel(std::size_t i, unsigned channels) {
+  return "bench-fanout-" + std::to_string(i % channels);
+}
+
+std::string join_frame(const std::string& channel) {
+  return R"({"type":"join","channel":")" + channel + R"(","ref":"j"})";
+}
 
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch())
@@ -150,9 +157,17 @@ awaitable<bool> call(ws_stream& ws, beast::flat_buffer& buf, const std::string& 
 awaitable<void> cycle_worker(setup& s, std::size_t w, worker_thread& t) {
   const auto& o = s.opts;
   const std::string base = "bench-cycle-" + std::to_string(w);
-  const std::vector<std::string> channels = o.seed_compat
-                                                ? std::vector<std::string>{base + "-a", base + "-b"}
-                                                : std::vector<std::string>{base};
+  /// The three frames of one channel's part of a case, encoded once per worker.
+  struct step_frames {
+    std::string join, send, leave;
+  };
+  std::vector<step_frames> steps;
+  for (const auto& ch : o.seed_compat ? std::vector<std::string>{base + "-a", base + "-b"}
+                                      : std::vector<std::string>{base}) {
+    steps.push_back({R"({"type":"join","channel":")" + ch + R"(","ref":"j"})",
+                     R"({"type":"send","channel":")" + ch + R"(","text":"cycle","ref":"s"})",
+                     R"({"type":"leave","channel":")" + ch + R"(","ref":"l"})"});
+  }
   asio::steady_timer pause(co_await asio::this_coro::executor);
   beast::flat_buffer buf;
   for (unsigned c = 0; c < o.cases; ++c) {
@@ -162,19 +177,14 @@ awaitable<void> cycle_worker(setup& s, std::size_t w, worker_thread& t) {
       continue;
     }
     bool ok = true;
-    for (const auto& ch : channels) {
-      ok = ok && co_await call(*ws, buf, R"({"type":"join","channel":")" + ch + R"(","ref":"j"})",
-                               R"("ref":"j")", t.stats);
-      ok = ok &&
-           co_await call(*ws, buf,
-                         R"({"type":"send","channel":")" + ch + R"(","text":"cycle","ref":"s"})",
-                         R"("ref":"s")", t.stats);
+    for (const auto& step : steps) {
+      ok = ok && co_await call(*ws, buf, step.join, R"("ref":"j")", t.stats);
+      ok = ok && co_await call(*ws, buf, step.send, R"("ref":"s")", t.stats);
       if (ok && o.seed_compat) {
         pause.expires_after(std::chrono::milliseconds(5));
         co_await pause.async_wait(with_error);
       }
-      ok = ok && co_await call(*ws, buf, R"({"type":"leave","channel":")" + ch + R"(","ref":"l"})",
-                               R"("ref":"l")", t.stats);
+      ok = ok && co_await call(*ws, buf, step.leave, R"("ref":"l")", t.stats);
     }
     auto [cec] = co_await ws->async_close(websocket::close_code::normal, with_error);
     if (cec) {
@@ -210,6 +220,7 @@ struct fanout_state {
   std::atomic<bool> go{false};
   std::atomic<bool> publishing_done{false};
   std::atomic<std::uint64_t> total_sent{0};
+  std::unique_ptr<std::atomic<std::uint64_t>[]> sent_per_channel;
   std::atomic<unsigned> subscribers_done{0};
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> lost{0};
@@ -235,11 +246,11 @@ bool parse_payload(std::string_view frame, unsigned& pub, std::int64_t& seq, std
 }
 
 awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thread& t) {
+  const auto channel = i % s.opts.channels;
+  const auto join = join_frame(fanout_channel(channel, s.opts.channels));
   auto ws = co_await open_session(s.endpoint_for(i), s.token_for(i), t.stats);
   beast::flat_buffer buf;
-  if (!ws ||
-      !co_await call(*ws, buf, R"({"type":"join","channel":")" + fanout_channel + R"(","ref":"j"})",
-                     R"("ref":"j")", t.stats)) {
+  if (!ws || !co_await call(*ws, buf, join, R"("ref":"j")", t.stats)) {
     ++f.ready;
     ++f.subscribers_done;
     co_return;
@@ -286,11 +297,11 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
       ++received;
       last[pub] = seq;
     }
-    finished = f.publishing_done && received >= f.total_sent;
+    finished = f.publishing_done && received >= f.sent_per_channel[channel];
   }
   finished = true;
-  if (f.publishing_done && received < f.total_sent) {
-    f.lost += f.total_sent - received;
+  if (f.publishing_done && received < f.sent_per_channel[channel]) {
+    f.lost += f.sent_per_channel[channel] - received;
   }
   ++f.subscribers_done;
   beast::error_code ignored;
@@ -299,11 +310,11 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
 
 awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread& t) {
   const auto& o = s.opts;
+  const auto channel = fanout_channel(id, o.channels);
+  const auto join = join_frame(channel);
   auto ws = co_await open_session(s.endpoint_for(id + o.subscribers), s.token_for(id), t.stats);
   beast::flat_buffer buf;
-  if (!ws ||
-      !co_await call(*ws, buf, R"({"type":"join","channel":")" + fanout_channel + R"(","ref":"j"})",
-                     R"("ref":"j")", t.stats)) {
+  if (!ws || !co_await call(*ws, buf, join, R"("ref":"j")", t.stats)) {
     ++f.ready;
     co_return;
   }
@@ -356,9 +367,8 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
       room.expires_after(std::chrono::seconds(10));
       co_await room.async_wait(with_error);
     }
-    frame = R"({"type":"send","channel":")" + fanout_channel + R"(","text":"p)" +
-            std::to_string(id) + ":" + std::to_string(seq) + ":" + std::to_string(now_ns()) +
-            R"("})";
+    frame = R"({"type":"send","channel":")" + channel + R"(","text":"p)" + std::to_string(id) +
+            ":" + std::to_string(seq) + ":" + std::to_string(now_ns()) + R"("})";
     auto [ec, n] = co_await ws->async_write(asio::buffer(frame), with_error);
     if (ec) {
       t.stats.error("publisher write: " + ec.message());
@@ -369,6 +379,7 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
     ++t.stats.sent;
   }
   f.total_sent += static_cast<std::uint64_t>(seq);
+  f.sent_per_channel[id % o.channels] += static_cast<std::uint64_t>(seq);
   // Let the last echoes arrive, then leave.
   co_await wait_until([&] { return outstanding == 0 || reader_done; },
                       steady::now() + drain_timeout);
@@ -380,6 +391,7 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
 result run_fanout(setup& s) {
   const auto& o = s.opts;
   fanout_state f;
+  f.sent_per_channel = std::make_unique<std::atomic<std::uint64_t>[]>(o.channels);
   for (std::size_t i = 0; i < o.subscribers; ++i) {
     auto& t = s.thread_for(i);
     asio::co_spawn(t.ioc, subscriber(s, f, i, t), asio::detached);

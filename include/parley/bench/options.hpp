@@ -24,6 +24,7 @@ struct options {
   bool seed_compat = false;     ///< cycle: the Go server's case
   unsigned subscribers = 100;   ///< fanout
   unsigned publishers = 1;      ///< fanout
+  unsigned channels = 1;        ///< fanout: publisher i and subscriber j use channel i % n, j % n
   double rate = 0;              ///< fanout: messages/s per publisher, 0 = as fast as possible
   double duration_s = 10;       ///< fanout, connections
   unsigned connections = 1000;  ///< connections
