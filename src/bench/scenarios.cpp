@@ -261,6 +261,7 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
   // Reading stops when every sent message has arrived, or at the drain deadline (polled by a
   // sibling that closes the socket).
   bool finished = false;
+  bool watchdog_done = false;  // the watchdog uses this frame's locals: wait for it before leaving
   asio::co_spawn(
       co_await asio::this_coro::executor,
       [&]() -> awaitable<void> {
@@ -268,6 +269,7 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
         if (!finished) {
           beast::get_lowest_layer(*ws).socket().cancel();
         }
+        watchdog_done = true;
       },
       asio::detached);
   while (!finished) {
@@ -304,6 +306,7 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
     f.lost += f.sent_per_channel[channel] - received;
   }
   ++f.subscribers_done;
+  co_await wait_until([&] { return watchdog_done; }, steady::time_point::max());
   beast::error_code ignored;
   beast::get_lowest_layer(*ws).socket().close(ignored);
 }
@@ -386,6 +389,8 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
   co_await wait_until([&] { return f.stop.load(); }, steady::time_point::max());
   beast::error_code ignored;
   beast::get_lowest_layer(*ws).socket().close(ignored);
+  // The echo reader uses this frame's locals: it ends once the socket is closed.
+  co_await wait_until([&] { return reader_done; }, steady::time_point::max());
 }
 
 result run_fanout(setup& s) {
@@ -433,7 +438,7 @@ result run_fanout(setup& s) {
 // ---------------------------------------------------------------------------------------------
 // connections
 
-awaitable<void> hold_session(std::unique_ptr<ws_stream> ws, std::atomic<bool>& stop) {
+awaitable<void> hold_session(std::shared_ptr<ws_stream> ws, std::atomic<bool>& stop) {
   // Reading answers the server's pings; a cancellation from the conductor ends it.
   beast::flat_buffer buf;
   while (!stop) {
@@ -451,7 +456,7 @@ result run_connections(setup& s) {
   std::atomic<unsigned> next{0};
   std::atomic<unsigned> attempted{0};
   std::atomic<bool> stop{false};
-  std::vector<std::vector<ws_stream*>> open_per_thread(s.threads.size());
+  std::vector<std::vector<std::shared_ptr<ws_stream>>> open_per_thread(s.threads.size());
   const auto started = steady::now();
   steady::time_point all_open;
   for (std::size_t ti = 0; ti < s.threads.size(); ++ti) {
@@ -465,8 +470,9 @@ result run_connections(setup& s) {
               ++attempted;
               if (ws) {
                 ++t.stats.connections;
-                open_per_thread[ti].push_back(ws.get());
-                asio::co_spawn(t.ioc, hold_session(std::move(ws), stop), asio::detached);
+                std::shared_ptr<ws_stream> held = std::move(ws);
+                open_per_thread[ti].push_back(held);
+                asio::co_spawn(t.ioc, hold_session(std::move(held), stop), asio::detached);
               }
             }
           },
@@ -484,7 +490,7 @@ result run_connections(setup& s) {
         stop = true;
         for (std::size_t ti = 0; ti < s.threads.size(); ++ti) {
           asio::post(s.threads[ti]->ioc, [&, ti] {
-            for (auto* ws : open_per_thread[ti]) {
+            for (const auto& ws : open_per_thread[ti]) {
               beast::error_code ignored;
               beast::get_lowest_layer(*ws).socket().cancel(ignored);
             }
