@@ -267,7 +267,9 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
       [&]() -> awaitable<void> {
         co_await wait_until([&] { return finished || f.stop.load(); }, steady::time_point::max());
         if (!finished) {
-          beast::get_lowest_layer(*ws).socket().cancel();
+          // close(), not cancel(): a cancel misses a read that Beast has not started yet.
+          beast::error_code ignored;
+          beast::get_lowest_layer(*ws).socket().close(ignored);
         }
         watchdog_done = true;
       },
@@ -492,7 +494,7 @@ result run_connections(setup& s) {
           asio::post(s.threads[ti]->ioc, [&, ti] {
             for (const auto& ws : open_per_thread[ti]) {
               beast::error_code ignored;
-              beast::get_lowest_layer(*ws).socket().cancel(ignored);
+              beast::get_lowest_layer(*ws).socket().close(ignored);
             }
           });
         }
