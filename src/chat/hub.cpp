@@ -211,18 +211,6 @@ void hub::broadcast(const std::string& channel, shared_frame frame, std::uint64_
   }
 }
 
-void hub::broadcast_with_reply(const std::string& channel, shared_frame frame,
-                               std::uint64_t ref_session, shared_frame ref_frame) {
-  delivery d;
-  d.channel = channel;
-  d.frame = std::move(frame);
-  d.ref_session = ref_session;
-  d.ref_frame = std::move(ref_frame);
-  for (auto t : threads_of_channel(channel)) {
-    post(t, d);
-  }
-}
-
 void hub::send_to_session(std::size_t thread, std::uint64_t session, shared_frame frame) {
   boost::asio::post(*threads_[thread], [this, thread, session, frame = std::move(frame)] {
     if (auto it = locals_[thread].sessions.find(session); it != locals_[thread].sessions.end()) {

@@ -1,8 +1,10 @@
 #include <boost/json.hpp>
 
+#include "parley/chat/directory.hpp"
 #include "parley/config/parse.hpp"
 #include "parley/http/handlers.hpp"
 #include "parley/http/url.hpp"
+#include "parley/proto/client_frame.hpp"
 #include "parley/proto/message_json.hpp"
 #include "parley/store/channels.hpp"
 
@@ -13,12 +15,9 @@ using status = boost::beast::http::status;
 
 namespace {
 
-constexpr int default_history_limit = 50;
-constexpr int max_history_limit = 100;
-
-/// What a history request may read, decided on the store thread in one hop.
-struct history_outcome {
-  enum class kind { ok, not_found, forbidden } result = kind::ok;
+/// The access check and the page, read on the store thread in one hop.
+struct history_read {
+  chat::channel_access access;
   store::history_page page;
 };
 
@@ -52,7 +51,7 @@ awaitable<reply> handle_channel_messages(server::services& svc, const request& r
     co_return make_reply(error_response(req, status::bad_request, error_code::bad_request));
   }
   std::optional<std::int64_t> before;
-  int limit = default_history_limit;
+  int limit = proto::default_history_limit;
   if (auto it = query->find("before"); it != query->end()) {
     const auto n = config::parse_uint(it->second, 0, (1ull << 53));
     if (!n) {
@@ -62,31 +61,27 @@ awaitable<reply> handle_channel_messages(server::services& svc, const request& r
     before = static_cast<std::int64_t>(*n);
   }
   if (auto it = query->find("limit"); it != query->end()) {
-    const auto n = config::parse_uint(it->second, 1, max_history_limit);
+    const auto n = config::parse_uint(it->second, 1, proto::max_history_limit);
     if (!n) {
       co_return make_reply(error_response(req, status::bad_request, error_code::bad_request,
                                           "limit must be a whole number from 1 to 100"));
     }
     limit = static_cast<int>(*n);
   }
-  auto reading = svc.db.run([channel, uid = claims->user_id, before, limit](store::database& db) {
-    history_outcome out;
-    const auto row = store::find_channel(db, channel);
-    if (!row) {
-      out.result = history_outcome::kind::not_found;
-    } else if (!row->is_public() && !store::is_member(db, row->id, uid)) {
-      out.result = history_outcome::kind::forbidden;
-    } else {
-      out.page = store::read_history(db, row->id, before, limit);
+  const chat::actor me{claims->user_id, claims->username};
+  auto reading = svc.db.run([channel, me, before, limit](store::database& db) {
+    history_read out{chat::open_for_read(db, me, channel), {}};
+    if (!out.access.error) {
+      out.page = store::read_history(db, out.access.channel.id, before, limit);
     }
     return out;
   });
   auto outcome = co_await std::move(reading);
-  if (outcome.result == history_outcome::kind::not_found) {
+  if (outcome.access.error == error_code::not_found) {
     co_return make_reply(
         error_response(req, status::not_found, error_code::not_found, "no such channel"));
   }
-  if (outcome.result == history_outcome::kind::forbidden) {
+  if (outcome.access.error) {
     co_return make_reply(error_response(req, status::forbidden, error_code::forbidden));
   }
   json::array messages;

@@ -43,9 +43,6 @@ class hub {
 
   /// Sends a frame to every session subscribed to the channel except `except_session` (0: none).
   void broadcast(const std::string& channel, shared_frame frame, std::uint64_t except_session = 0);
-  /// Like broadcast, but the session `ref_session` gets `ref_frame` instead.
-  void broadcast_with_reply(const std::string& channel, shared_frame frame,
-                            std::uint64_t ref_session, shared_frame ref_frame);
   /// Sends a frame to one session, wherever it is.
   void send_to_session(std::size_t thread, std::uint64_t session, shared_frame frame);
   /// Sends a frame to every session of a user.
