@@ -33,6 +33,9 @@ void hub::attach(std::size_t thread, session_sink* session, const std::string& u
   local.usernames[session] = username;
   std::lock_guard lock(mutex_);
   auto& per_thread = user_threads_[session->user_id()];
+  if (per_thread.empty() && link_ != nullptr) {
+    link_->user_active(session->user_id(), true);
+  }
   per_thread.resize(threads_.size());
   ++per_thread[thread];
 }
@@ -59,6 +62,9 @@ void hub::detach(std::size_t thread, session_sink* session) {
     --it->second[thread];
     if (std::all_of(it->second.begin(), it->second.end(), [](auto n) { return n == 0; })) {
       user_threads_.erase(it);
+      if (link_ != nullptr) {
+        link_->user_active(session->user_id(), false);
+      }
     }
   }
 }
@@ -70,25 +76,33 @@ bool hub::subscribe(std::size_t thread, session_sink* session, const std::string
     return false;
   }
   const auto& username = local.usernames[session];
-  bool first_of_user = false;
+  bool announce = false;
   {
     std::lock_guard lock(mutex_);
     auto [it, created] = channels_.try_emplace(channel);
     if (created) {
       it->second.sessions_per_thread.resize(threads_.size());
       metrics_.channels.fetch_add(1, std::memory_order_relaxed);
+      if (link_ != nullptr) {
+        link_->channel_active(channel, true);
+      }
     }
     ++it->second.sessions_per_thread[thread];
     auto& user = it->second.users[session->user_id()];
     user.first = username;
-    first_of_user = user.second++ == 0;
+    if (user.second++ == 0) {
+      announce = !remote_.has(channel, session->user_id());
+      if (link_ != nullptr) {
+        link_->presence_changed({channel, session->user_id(), username}, true);
+      }
+    }
   }
   // The local index is updated before this thread can run any delivery posted from now on.
   joined.push_back(channel);
   local.channels[channel].push_back(session);
-  if (first_of_user) {
-    broadcast(channel, share(proto::user_event_frame("user_joined", channel, username)),
-              session->session_id());
+  if (announce) {
+    broadcast_local(channel, share(proto::user_event_frame("user_joined", channel, username)),
+                    session->session_id());
   }
   return true;
 }
@@ -116,7 +130,7 @@ bool hub::remove_subscription(std::size_t thread, session_sink* session,
       local.channels.erase(it);
     }
   }
-  bool last_of_user = false;
+  bool announce = false;
   std::string username;
   {
     std::lock_guard lock(mutex_);
@@ -127,17 +141,23 @@ bool hub::remove_subscription(std::size_t thread, session_sink* session,
     --it->second.sessions_per_thread[thread];
     auto uit = it->second.users.find(session->user_id());
     if (uit != it->second.users.end() && --uit->second.second == 0) {
-      last_of_user = true;
       username = uit->second.first;
       it->second.users.erase(uit);
+      announce = !remote_.has(channel, session->user_id());
+      if (link_ != nullptr) {
+        link_->presence_changed({channel, session->user_id(), username}, false);
+      }
     }
     if (it->second.users.empty()) {
       channels_.erase(it);
       metrics_.channels.fetch_sub(1, std::memory_order_relaxed);
+      if (link_ != nullptr) {
+        link_->channel_active(channel, false);
+      }
     }
   }
-  if (last_of_user) {
-    broadcast(channel, share(proto::user_event_frame("user_left", channel, username)));
+  if (announce) {
+    broadcast_local(channel, share(proto::user_event_frame("user_left", channel, username)));
   }
   return true;
 }
@@ -202,6 +222,21 @@ void hub::publish(const outgoing_message& m) {
 }
 
 void hub::broadcast(const std::string& channel, shared_frame frame, std::uint64_t except_session) {
+  if (link_ != nullptr) {
+    link_->channel_frame(channel, frame);
+  }
+  broadcast_local(channel, std::move(frame), except_session);
+}
+
+void hub::send_to_user(std::int64_t user_id, shared_frame frame) {
+  if (link_ != nullptr) {
+    link_->user_frame(user_id, frame);
+  }
+  send_to_user_local(user_id, std::move(frame));
+}
+
+void hub::broadcast_local(const std::string& channel, shared_frame frame,
+                          std::uint64_t except_session) {
   delivery d;
   d.channel = channel;
   d.frame = std::move(frame);
@@ -219,7 +254,7 @@ void hub::send_to_session(std::size_t thread, std::uint64_t session, shared_fram
   });
 }
 
-void hub::send_to_user(std::int64_t user_id, shared_frame frame) {
+void hub::send_to_user_local(std::int64_t user_id, shared_frame frame) {
   delivery d;
   d.frame = std::move(frame);
   d.users = {user_id};
@@ -237,8 +272,59 @@ std::vector<std::string> hub::present_users(const std::string& channel) const {
         out.push_back(user.first);
       }
     }
+    remote_.usernames(channel, out);
   }
   std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool hub::present_locally(const std::string& channel, std::int64_t user_id) const {
+  auto it = channels_.find(channel);
+  return it != channels_.end() && it->second.users.contains(user_id);
+}
+
+void hub::remote_presence_changed(const std::string& node, const presence_entry& e, bool present) {
+  std::unique_lock lock(mutex_);
+  auto changes = remote_.set(node, e, present);
+  lock.unlock();
+  announce_remote(changes);
+}
+
+void hub::remote_presence_replaced(const std::string& node,
+                                   const std::vector<presence_entry>& all) {
+  std::unique_lock lock(mutex_);
+  auto changes = remote_.replace(node, all);
+  lock.unlock();
+  announce_remote(changes);
+}
+
+void hub::remote_node_gone(const std::string& node) {
+  remote_presence_replaced(node, {});
+}
+
+void hub::announce_remote(const std::vector<remote_presence::change>& changes) {
+  for (const auto& c : changes) {
+    {
+      std::lock_guard lock(mutex_);
+      if (present_locally(c.entry.channel, c.entry.user_id)) {
+        continue;
+      }
+    }
+    broadcast_local(c.entry.channel,
+                    share(proto::user_event_frame(c.present ? "user_joined" : "user_left",
+                                                  c.entry.channel, c.entry.username)));
+  }
+}
+
+std::vector<presence_entry> hub::local_presence() const {
+  std::vector<presence_entry> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [channel, entry] : channels_) {
+    for (const auto& [id, user] : entry.users) {
+      out.push_back({channel, id, user.first});
+    }
+  }
   return out;
 }
 

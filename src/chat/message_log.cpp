@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "parley/log/log.hpp"
+#include "parley/store/channels.hpp"
 
 namespace parley::chat {
 
@@ -28,11 +29,7 @@ void message_log::append(outgoing_message m) {
 std::int64_t message_log::next_id(store::database& db, std::int64_t channel_id) {
   auto it = last_ids_.find(channel_id);
   if (it == last_ids_.end()) {
-    auto& q = db.prepare("SELECT last_message_id FROM channels WHERE id = ?");
-    q.bind(1, channel_id);
-    const auto last = q.step() ? q.column_int64(0) : 0;
-    q.reset();
-    it = last_ids_.emplace(channel_id, last).first;
+    it = last_ids_.emplace(channel_id, store::last_message_id(db, channel_id)).first;
   }
   return ++it->second;
 }
@@ -45,6 +42,8 @@ void message_log::flush(store::database& db) {
     return;
   }
   const auto started = std::chrono::steady_clock::now();
+  // Sequences are read inside each transaction: other instances may share the database file.
+  last_ids_.clear();
   try {
     store::transaction tx(db);
     auto& insert = db.prepare(
@@ -71,8 +70,6 @@ void message_log::flush(store::database& db) {
     tx.commit();
   } catch (const std::exception& e) {
     PARLEY_LOG(error, "store") << "storing " << batch.size() << " messages failed: " << e.what();
-    // The sequences may have advanced for rolled-back rows: reload them from the database.
-    last_ids_.clear();
     metrics_.store_queue_depth.fetch_sub(static_cast<std::int64_t>(batch.size()),
                                          std::memory_order_relaxed);
     for (const auto& m : batch) {
@@ -89,7 +86,7 @@ void message_log::flush(store::database& db) {
   metrics_.messages_total.fetch_add(batch.size(), std::memory_order_relaxed);
   metrics_.store_queue_depth.fetch_sub(static_cast<std::int64_t>(batch.size()),
                                        std::memory_order_relaxed);
-  on_committed_(batch);
+  on_committed_(db, batch);
 }
 
 }  // namespace parley::chat

@@ -124,6 +124,9 @@ awaitable<reply> handle_logout(server::services& svc, const request& req) {
     });
     co_await std::move(revoking);
     svc.tokens.revoke(claims->jti, claims->expires_at, auth::unix_now());
+    if (svc.cluster != nullptr) {
+      svc.cluster->token_revoked(claims->jti, claims->expires_at);
+    }
   }
   response res(status::no_content, req.version());
   res.set(beast_http::field::server, "parley");

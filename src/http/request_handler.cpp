@@ -10,6 +10,22 @@ using boost::asio::awaitable;
 
 namespace {
 
+/// Liveness (`/healthz`: always 200 while the process serves) and readiness (`/readyz`: 503
+/// while a configured Redis is down, so a balancer can prefer instances that reach the cluster).
+response health(const request& req, const server::services& svc, bool readiness) {
+  const int redis = svc.metrics.redis_connected.load(std::memory_order_relaxed);
+  boost::json::object body{{"status", "ok"}};
+  if (redis >= 0) {
+    body["redis"] = redis == 1 ? "connected" : "disconnected";
+  }
+  auto status = beast_http::status::ok;
+  if (readiness && redis == 0) {
+    status = beast_http::status::service_unavailable;
+    body["status"] = "unavailable";
+  }
+  return json_response(req, status, std::move(body));
+}
+
 awaitable<reply> dispatch(server::services& svc, const request& req, const routing& r) {
   switch (r.route) {
     case route::signup:
@@ -25,7 +41,9 @@ awaitable<reply> dispatch(server::services& svc, const request& req, const routi
     case route::channel_messages:
       co_return co_await handle_channel_messages(svc, req, r.channel);
     case route::healthz:
-      co_return make_reply(json_response(req, beast_http::status::ok, {{"status", "ok"}}));
+      co_return make_reply(health(req, svc, false));
+    case route::readyz:
+      co_return make_reply(health(req, svc, true));
     case route::metrics: {
       response res(beast_http::status::ok, req.version());
       res.set(beast_http::field::server, "parley");

@@ -22,6 +22,7 @@ constexpr std::array fixed_routes{
     fixed_route{"/api/me", verb::get, route::me},
     fixed_route{"/api/channels", verb::get, route::channels},
     fixed_route{"/healthz", verb::get, route::healthz},
+    fixed_route{"/readyz", verb::get, route::readyz},
     fixed_route{"/metrics", verb::get, route::metrics},
     fixed_route{"/ws", verb::get, route::websocket},
 };
@@ -85,6 +86,8 @@ std::string_view route_label(route r) {
       return "/api/channels/{name}/messages";
     case route::healthz:
       return "/healthz";
+    case route::readyz:
+      return "/readyz";
     case route::metrics:
       return "/metrics";
     case route::websocket:

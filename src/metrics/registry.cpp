@@ -115,6 +115,16 @@ std::string registry::render() const {
   if (const int redis = redis_connected.load(std::memory_order_relaxed); redis >= 0) {
     family(out, "parley_redis_connected", "gauge", "1 while connected to Redis.");
     out << "parley_redis_connected " << redis << '\n';
+    family(out, "parley_redis_reconnects_total", "counter",
+           "Redis connections lost (each is retried with backoff).");
+    out << "parley_redis_reconnects_total "
+        << redis_reconnects_total.load(std::memory_order_relaxed) << '\n';
+    family(out, "parley_redis_publish_failures_total", "counter",
+           "Cluster messages that could not be published to Redis.");
+    out << "parley_redis_publish_failures_total "
+        << redis_publish_failures_total.load(std::memory_order_relaxed) << '\n';
+    family(out, "parley_cluster_peers", "gauge", "Other instances heard from recently.");
+    out << "parley_cluster_peers " << cluster_peers.load(std::memory_order_relaxed) << '\n';
   }
   family(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
   out << "process_resident_memory_bytes " << resident_memory_bytes() << '\n';

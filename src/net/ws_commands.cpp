@@ -92,9 +92,16 @@ awaitable<void> ws_session::on_join(proto::join_cmd& c, const ref_t& ref) {
   if (newly) {
     state.channel_id = access.channel.id;
     state.delivered_up_to = c.since.value_or(0);
+    if (svc_.cluster != nullptr) {
+      // Hold live messages until `joined` is out; answer once the other instances are heard.
+      state.replaying = true;
+      co_await await_channel_topic(c.channel);
+    }
   }
   send(proto::channel_reply("joined", c.channel, ref));
-  if (c.since) {
+  if (!c.since) {
+    release_held(c.channel, 0);
+  } else {
     // Live messages are held from the moment of subscription; the replay reads what is stored
     // after `since` (for a session already joined: up to its first live message), then releases
     // the held ones it did not already send: no gap, no duplicate.
@@ -124,18 +131,27 @@ awaitable<void> ws_session::replay(const std::string& channel, std::int64_t afte
       cursor = m.id;
     }
   }
+  release_held(channel, cursor);
+}
+
+void ws_session::release_held(const std::string& channel, std::int64_t delivered_up_to) {
   auto it = joined_.find(channel);
-  if (it == joined_.end()) {
-    co_return;
+  if (it == joined_.end() || !it->second.replaying) {
+    return;
   }
   auto& state = it->second;
   state.replaying = false;
-  state.delivered_up_to = std::max(state.delivered_up_to, cursor);
+  state.delivered_up_to = std::max(state.delivered_up_to, delivered_up_to);
   const auto held = std::move(state.held);
   state.held.clear();
   for (const auto& [id, frame] : held) {
     queue_message(state, id, frame);
   }
+}
+
+awaitable<void> ws_session::await_channel_topic(const std::string& channel) {
+  auto listening = svc_.cluster->channel_ready(channel);
+  co_await std::move(listening);
 }
 
 void ws_session::on_leave(const proto::leave_cmd& c, const ref_t& ref) {
@@ -158,7 +174,13 @@ awaitable<void> ws_session::on_create(proto::create_cmd& c, const ref_t& ref) {
     co_return;
   }
   if (svc_.hub->subscribe(thread_, this, c.channel)) {
-    joined_[c.channel].channel_id = created.channel.id;
+    auto& state = joined_[c.channel];
+    state.channel_id = created.channel.id;
+    if (svc_.cluster != nullptr) {
+      state.replaying = true;
+      co_await await_channel_topic(c.channel);
+      release_held(c.channel, 0);
+    }
   }
   send(proto::created_frame(c.channel, c.is_private, ref));
 }

@@ -74,6 +74,10 @@ awaitable<void> ws_session::run(http::request upgrade) {
     open_ = true;
     svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
     svc_.hub->attach(thread_, this, user_.username);
+    if (svc_.cluster != nullptr) {
+      auto listening = svc_.cluster->user_ready(user_.user_id);
+      co_await std::move(listening);
+    }
     send(proto::hello_frame(user_.user_id, user_.username, svc_.cfg.instance_id));
     asio::co_spawn(
         executor, [self] { return self->writer(); }, asio::detached);

@@ -10,6 +10,7 @@
 #include "parley/log/log.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/store/revoked_tokens.hpp"
+#include "parley/util/random.hpp"
 
 namespace parley::server {
 namespace asio = boost::asio;
@@ -85,9 +86,19 @@ server::server(config::config cfg)
     contexts.push_back(&io_.at(i));
   }
   hub_ = std::make_unique<chat::hub>(std::move(contexts), metrics_);
+  if (cfg_.redis) {
+    // Unique even if two instances were given the same name: it tells our echoes apart.
+    bus_ = std::make_unique<cluster::bus>(*cfg_.redis, cfg_.instance_id + "/" + util::random_hex(4),
+                                          *hub_, *store_, tokens_, metrics_);
+    hub_->set_link(bus_.get());
+  }
   messages_ = std::make_unique<chat::message_log>(
       *store_, metrics_,
-      [this](const std::vector<chat::outgoing_message>& batch) {
+      [this](store::database& db, const std::vector<chat::outgoing_message>& batch) {
+        if (bus_) {
+          bus_->committed(db, batch);
+          return;
+        }
         for (const auto& m : batch) {
           hub_->publish(m);
         }
@@ -101,7 +112,7 @@ server::server(config::config cfg)
   services_ = std::unique_ptr<services>(new services{
       cfg_, *store_, hash_pool_, tokens_, metrics_, canonical_static_root(cfg_.static_dir),
       auth::hash_password("parley: the hash unknown users are checked against"), hub_.get(),
-      messages_.get()});
+      messages_.get(), bus_.get()});
 
   const auto endpoint = resolve_listen(cfg_);
   try {
@@ -122,12 +133,19 @@ int server::run() {
   int received = 0;
   signals.async_wait([&](const boost::system::error_code&, int sig) { received = sig; });
 
+  if (bus_) {
+    bus_->start();
+  }
   io_.start();
   listener_->start();
   PARLEY_LOG(info, "server") << "listening on " << endpoint_text(listener_->local_endpoint())
                              << " (instance " << cfg_.instance_id << ", " << io_.size()
                              << " I/O threads, database " << cfg_.db_path << ", schema "
-                             << store_->schema_version() << ")";
+                             << store_->schema_version() << ", "
+                             << (bus_ ? "cluster over Redis " + cfg_.redis->host + ":" +
+                                            std::to_string(cfg_.redis->port)
+                                      : std::string("standalone"))
+                             << ")";
   signals_ctx.run();
   PARLEY_LOG(info, "server") << "signal " << received << ": shutting down";
   shutdown();
@@ -149,6 +167,9 @@ void server::shutdown() {
   listener_.reset();
   hash_pool_.join();
   store_->stop();
+  if (bus_) {
+    bus_->stop();
+  }
 }
 
 }  // namespace parley::server

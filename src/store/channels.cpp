@@ -84,6 +84,14 @@ std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_
   return marker;
 }
 
+std::int64_t last_message_id(database& db, std::int64_t channel_id) {
+  auto& q = db.prepare("SELECT last_message_id FROM channels WHERE id = ?");
+  q.bind(1, channel_id);
+  const auto last = q.step() ? q.column_int64(0) : 0;
+  q.reset();
+  return last;
+}
+
 std::vector<stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
                                        int limit) {
   auto& q = db.prepare(

@@ -28,6 +28,15 @@ migrate_outcome migrate(database& db, const std::vector<migration>& steps) {
     }
     try {
       transaction tx(db);
+      // Another instance sharing the file may have applied it since the check above.
+      auto& applied = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
+      applied.bind(1, step.version);
+      const bool done = applied.step();
+      applied.reset();
+      if (done) {
+        out.to_version = step.version;
+        continue;
+      }
       db.exec(step.sql);
       const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())

@@ -1,8 +1,11 @@
 #include "support/server_process.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,12 +80,30 @@ std::vector<std::string> default_server_args(const std::filesystem::path& dir) {
           "--log-level",  "info"};
 }
 
+std::uint16_t free_loopback_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0) {
+      close(fd);
+    }
+    throw std::runtime_error("no free loopback port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
 server_process::server_process(const std::filesystem::path& work_dir, std::vector<std::string> args,
-                               std::map<std::string, std::string> env) {
-  const auto child = spawn(work_dir, args, env);
+                               std::map<std::string, std::string> env, const std::string& program,
+                               const std::string& ready_pattern) {
+  const auto child = spawn(work_dir, args, env, program);
   pid_ = child.pid;
   reader_ = std::thread([this, fd = child.out_fd] { read_stderr(fd); });
-  const std::regex listening(R"(listening on (?:[0-9.]+|\[[0-9a-fA-F:]+\]):([0-9]+))");
+  const std::regex listening(ready_pattern);
   std::unique_lock lock(mutex_);
   std::smatch m;
   const bool up = changed_.wait_for(lock, std::chrono::seconds(30), [&] {
@@ -92,9 +113,11 @@ server_process::server_process(const std::filesystem::path& work_dir, std::vecto
     const auto text = log_;
     lock.unlock();
     kill_now();
-    throw std::runtime_error("server did not start:\n" + text);
+    throw std::runtime_error(program + " did not start:\n" + text);
   }
-  port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+  if (m.size() > 1 && m[1].matched) {
+    port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+  }
 }
 
 server_process::~server_process() {

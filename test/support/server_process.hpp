@@ -15,19 +15,27 @@
 
 namespace parley::test {
 
-/// The real `parley` binary run as a child process in `work_dir`, its stderr captured.
-/// The environment is the test's own minus every PARLEY_* variable, plus `env`.
+/// What the parley server prints once it serves; its group is the port.
+inline constexpr const char* parley_ready_pattern =
+    R"(listening on (?:[0-9.]+|\[[0-9a-fA-F:]+\]):([0-9]+))";
+
+/// A real server binary (parley unless told otherwise: redis-server, nginx) run as a child
+/// process in `work_dir`, its output captured. The environment is the test's own minus every
+/// PARLEY_* variable, plus `env`.
 class server_process {
  public:
-  /// Starts the server and waits (bounded) for its "listening on" line; throws if it exits or
-  /// does not get there in time.
+  /// Starts the program and waits (bounded) for output matching `ready_pattern` (its first
+  /// group, if any, is the port); throws if it exits or does not get there in time.
   server_process(const std::filesystem::path& work_dir, std::vector<std::string> args,
-                 std::map<std::string, std::string> env = {});
+                 std::map<std::string, std::string> env = {},
+                 const std::string& program = PARLEY_SERVER_BINARY,
+                 const std::string& ready_pattern = parley_ready_pattern);
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;
   /// SIGKILLs the server if it still runs.
   ~server_process();
 
+  /// The port read from the ready line (0 when the pattern has no group).
   std::uint16_t port() const { return port_; }
 
   /// SIGTERM, then waits up to `deadline` for the exit; returns the exit status (-1 if killed
@@ -65,6 +73,10 @@ run_result run_to_exit(const std::filesystem::path& work_dir, std::vector<std::s
                        std::map<std::string, std::string> env = {},
                        std::chrono::milliseconds deadline = std::chrono::seconds(15),
                        const std::string& program = PARLEY_SERVER_BINARY);
+
+/// A TCP port on 127.0.0.1 that was free a moment ago, for programs that cannot pick their own
+/// and report it (redis-server, nginx).
+std::uint16_t free_loopback_port();
 
 /// The arguments every test server gets: loopback, a free port, a database and static dir in
 /// `dir`, a fixed JWT secret.

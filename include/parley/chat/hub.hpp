@@ -8,7 +8,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "parley/chat/cluster_link.hpp"
 #include "parley/chat/outgoing_message.hpp"
+#include "parley/chat/remote_presence.hpp"
 #include "parley/chat/session_sink.hpp"
 #include "parley/metrics/registry.hpp"
 
@@ -25,6 +27,9 @@ class hub {
  public:
   hub(std::vector<boost::asio::io_context*> threads, metrics::registry& metrics);
 
+  /// Joins the hub to a cluster; set before the first session attaches.
+  void set_link(cluster_link* link) { link_ = link; }
+
   /// A session opened on `thread`.
   void attach(std::size_t thread, session_sink* session, const std::string& username);
   /// A session closed: leaves every channel it was in (user_left where it was the user's last).
@@ -37,19 +42,34 @@ class hub {
   /// user's last session in the channel.
   bool unsubscribe(std::size_t thread, session_sink* session, const std::string& channel);
 
-  /// Delivers a stored message to the channel's sessions (or, for a DM, to both users'
-  /// sessions); the sender's session gets the copy with its ref.
+  /// Delivers a stored message to this instance's sessions of the channel (or, for a DM, of
+  /// both users); the sender's session gets the copy with its ref. Other instances hear of
+  /// messages from the cluster bus, not from here: they must be ordered first.
   void publish(const outgoing_message& m);
 
-  /// Sends a frame to every session subscribed to the channel except `except_session` (0: none).
+  /// Sends a frame to every session subscribed to the channel, on every instance, except
+  /// `except_session` (0: none).
   void broadcast(const std::string& channel, shared_frame frame, std::uint64_t except_session = 0);
+  /// Sends a frame to every session of a user, on every instance.
+  void send_to_user(std::int64_t user_id, shared_frame frame);
+  /// The same, for this instance's sessions only (frames that came from another instance).
+  void broadcast_local(const std::string& channel, shared_frame frame,
+                       std::uint64_t except_session = 0);
+  void send_to_user_local(std::int64_t user_id, shared_frame frame);
   /// Sends a frame to one session, wherever it is.
   void send_to_session(std::size_t thread, std::uint64_t session, shared_frame frame);
-  /// Sends a frame to every session of a user.
-  void send_to_user(std::int64_t user_id, shared_frame frame);
 
-  /// Usernames with at least one session subscribed to the channel, sorted.
+  /// Usernames with at least one session subscribed to the channel on any instance, sorted.
   std::vector<std::string> present_users(const std::string& channel) const;
+
+  /// Presence on other instances (from the cluster bus): one change, a node's whole state, or
+  /// a node gone. Sessions here hear user_joined / user_left when a user's presence in a channel
+  /// across the cluster starts or ends.
+  void remote_presence_changed(const std::string& node, const presence_entry& e, bool present);
+  void remote_presence_replaced(const std::string& node, const std::vector<presence_entry>& all);
+  void remote_node_gone(const std::string& node);
+  /// Who is present here, for other instances.
+  std::vector<presence_entry> local_presence() const;
   /// True when the session is subscribed (its own thread only).
   bool is_subscribed(std::size_t thread, const session_sink* session,
                      const std::string& channel) const;
@@ -84,6 +104,9 @@ class hub {
   void post(std::size_t thread, delivery d);
   void deliver_local(std::size_t thread, const delivery& d);
   bool remove_subscription(std::size_t thread, session_sink* session, const std::string& channel);
+  /// Tells local sessions about remote changes that local presence does not hide.
+  void announce_remote(const std::vector<remote_presence::change>& changes);
+  bool present_locally(const std::string& channel, std::int64_t user_id) const;  ///< lock held
 
   std::vector<boost::asio::io_context*> threads_;
   metrics::registry& metrics_;
@@ -91,6 +114,8 @@ class hub {
   std::unordered_map<std::string, channel_entry> channels_;
   std::unordered_map<std::int64_t, std::vector<std::uint32_t>> user_threads_;
   std::vector<local_index> locals_;
+  cluster_link* link_ = nullptr;
+  remote_presence remote_;  ///< under mutex_
 };
 
 }  // namespace parley::chat

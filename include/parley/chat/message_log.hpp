@@ -13,12 +13,14 @@ namespace parley::chat {
 
 /// Numbers and stores messages with group commit: every append queued on the store thread while
 /// it was busy is written in one transaction, and only after COMMIT are the messages handed on
-/// for delivery ("delivered => stored"). Per-channel sequences live here, loaded from
-/// channels.last_message_id on first use, so ids are dense, increasing and survive restarts.
+/// for delivery ("delivered => stored"). A channel's sequence is channels.last_message_id, read
+/// and advanced inside each batch's transaction: ids are dense, increasing, survive restarts,
+/// and stay one sequence when several instances share the database file (SQLite's write lock
+/// orders their transactions).
 class message_log {
  public:
   /// Called on the store thread with each committed batch, in id order per channel.
-  using committed_fn = std::function<void(const std::vector<outgoing_message>&)>;
+  using committed_fn = std::function<void(store::database&, const std::vector<outgoing_message>&)>;
   /// Called on the store thread for each message of a batch that could not be stored.
   using failed_fn = std::function<void(const outgoing_message&)>;
 
@@ -39,7 +41,7 @@ class message_log {
   // Store thread only:
   std::vector<outgoing_message> pending_;
   bool flush_scheduled_ = false;
-  std::unordered_map<std::int64_t, std::int64_t> last_ids_;
+  std::unordered_map<std::int64_t, std::int64_t> last_ids_;  ///< this batch's sequences
 };
 
 }  // namespace parley::chat

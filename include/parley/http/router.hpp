@@ -16,6 +16,7 @@ enum class route {
   channels,
   channel_messages,
   healthz,
+  readyz,
   metrics,
   websocket,
   static_file,
@@ -29,8 +30,9 @@ struct routing {
   std::string allow;    ///< the Allow header for method_not_allowed
 };
 
-/// Routes a request path (no query). Paths outside /api/, /healthz, /metrics and /ws are static
-/// files; whether such a file exists, and so 404 vs 405 for it, is the static handler's call.
+/// Routes a request path (no query). Paths outside /api/, /healthz, /readyz, /metrics and /ws are
+/// static files; whether such a file exists, and so 404 vs 405 for it, is the static handler's
+/// call.
 routing route_request(boost::beast::http::verb method, std::string_view path);
 
 /// The route's label in parley_http_requests_total.

@@ -23,7 +23,10 @@ struct registry {
   std::atomic<std::int64_t> store_queue_depth{0};  ///< messages waiting for their commit
   std::atomic<std::uint64_t> store_commits_total{0};
   std::atomic<std::uint64_t> store_commit_micros_total{0};
-  std::atomic<int> redis_connected{-1};  ///< -1: standalone, the series is absent
+  std::atomic<int> redis_connected{-1};  ///< -1: standalone, the Redis series are absent
+  std::atomic<std::uint64_t> redis_reconnects_total{0};
+  std::atomic<std::uint64_t> redis_publish_failures_total{0};
+  std::atomic<std::int64_t> cluster_peers{0};  ///< other instances heard within the timeout
   /// Frames received by type, indexed like proto::command (then "invalid"): one relaxed
   /// increment per frame instead of a labelled map.
   static constexpr std::array<const char*, 12> ws_frame_types{

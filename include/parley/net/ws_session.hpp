@@ -84,6 +84,11 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
   /// releases what arrived live meanwhile.
   boost::asio::awaitable<void> replay(const std::string& channel, std::int64_t after,
                                       std::int64_t stop_before);
+  /// Ends holding live messages of a channel (replay done, or `joined` sent): queues the held
+  /// ones beyond `delivered_up_to`.
+  void release_held(const std::string& channel, std::int64_t delivered_up_to);
+  /// In a cluster: until this instance hears the channel's topic (bus::channel_ready).
+  boost::asio::awaitable<void> await_channel_topic(const std::string& channel);
   /// Queues a message for this session after the replay/duplicate checks.
   void queue_message(joined_channel& state, std::int64_t id, const chat::shared_frame& frame);
 

@@ -38,6 +38,7 @@ class server {
   net::io_pool io_;
   std::unique_ptr<chat::hub> hub_;
   std::unique_ptr<chat::message_log> messages_;
+  std::unique_ptr<cluster::bus> bus_;  ///< only with PARLEY_REDIS_URL
   std::unique_ptr<net::listener> listener_;
 };
 

@@ -8,6 +8,7 @@
 #include "parley/auth/token_service.hpp"
 #include "parley/chat/hub.hpp"
 #include "parley/chat/message_log.hpp"
+#include "parley/cluster/bus.hpp"
 #include "parley/config/config.hpp"
 #include "parley/metrics/registry.hpp"
 #include "parley/store/store.hpp"
@@ -25,6 +26,7 @@ struct services {
   std::string dummy_password_hash;    ///< verified for unknown users so they cost the same
   chat::hub* hub = nullptr;
   chat::message_log* messages = nullptr;
+  cluster::bus* cluster = nullptr;  ///< null when standalone
 };
 
 }  // namespace parley::server

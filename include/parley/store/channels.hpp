@@ -61,6 +61,9 @@ void add_member(database& db, std::int64_t channel_id, std::int64_t user_id, std
 std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_t channel_id,
                                  std::int64_t id);
 
+/// The id of the channel's newest message (0 when none): its message sequence.
+std::int64_t last_message_id(database& db, std::int64_t channel_id);
+
 /// Up to `limit` messages with id > after, oldest first.
 std::vector<stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
                                        int limit);

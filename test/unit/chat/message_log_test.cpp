@@ -55,7 +55,8 @@ TEST_CASE("messages are numbered per channel, stored, then released; numbering s
     metrics::registry metrics;
     collector got;
     chat::message_log log(
-        db, metrics, [&](const auto& batch) { got.add(batch); }, [](const auto&) {});
+        db, metrics, [&](store::database&, const auto& batch) { got.add(batch); },
+        [](const auto&) {});
     for (int i = 0; i < 100; ++i) {
       log.append(msg(i % 2 == 0 ? 1 : 2, std::to_string(i)));
     }
@@ -82,7 +83,8 @@ TEST_CASE("messages are numbered per channel, stored, then released; numbering s
   metrics::registry metrics;
   collector got;
   chat::message_log log(
-      db, metrics, [&](const auto& batch) { got.add(batch); }, [](const auto&) {});
+      db, metrics, [&](store::database&, const auto& batch) { got.add(batch); },
+      [](const auto&) {});
   log.append(msg(1, "after restart"));
   REQUIRE(got.wait_for(1));
   CHECK(got.committed[0].id == 51);

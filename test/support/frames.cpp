@@ -1,0 +1,52 @@
+#include "support/frames.hpp"
+
+#include <regex>
+#include <stdexcept>
+
+#include "support/http_client.hpp"
+
+namespace parley::test {
+
+std::string str(const boost::json::object& o, const char* key) {
+  return std::string(o.at(key).as_string());
+}
+
+std::vector<boost::json::object> read_messages(ws_client& c, const std::string& channel,
+                                               std::size_t count,
+                                               std::chrono::milliseconds deadline) {
+  std::vector<boost::json::object> out;
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (out.size() < count) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    auto f = c.try_read(std::max(left, 0ms));
+    if (!f) {
+      throw std::runtime_error("only " + std::to_string(out.size()) + " of " +
+                               std::to_string(count) + " messages arrived");
+    }
+    if (str(*f, "type") == "message" && str(*f, "channel") == channel) {
+      out.push_back(std::move(*f));
+    }
+  }
+  return out;
+}
+
+std::vector<std::int64_t> ids_of(const std::vector<boost::json::object>& messages) {
+  std::vector<std::int64_t> out;
+  out.reserve(messages.size());
+  for (const auto& m : messages) {
+    out.push_back(m.at("id").as_int64());
+  }
+  return out;
+}
+
+std::uint64_t metric(std::uint16_t port, const std::string& name) {
+  const auto body = http_call(port, boost::beast::http::verb::get, "/metrics").body;
+  std::smatch m;
+  if (!std::regex_search(body, m, std::regex("\n" + name + " ([0-9.e+]+)"))) {
+    throw std::runtime_error("no metric " + name);
+  }
+  return static_cast<std::uint64_t>(std::stod(m[1].str()));
+}
+
+}  // namespace parley::test
