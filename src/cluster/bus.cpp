@@ -152,8 +152,8 @@ void bus::on_subscribed(std::string_view topic) {
       return;
     }
     if (auto channel = topics_.channel_of(t); !channel.empty()) {
-      // Messages stored between the first local join and now were published before we
-      // listened: read them.
+      // Messages stored since the first local join, or while Redis was away, were published
+      // before we listened: read them.
       db_.post([this, channel](store::database& db) { order_.catch_up(db, channel); });
     }
     if (auto it = waiters_.find(t); it != waiters_.end()) {
@@ -167,11 +167,11 @@ void bus::on_subscribed(std::string_view topic) {
   }
   PARLEY_LOG(info, "redis") << "subscriber connected (" << wanted_.size() + 1 << " topics)";
   update_state();
-  // Introduce ourselves (the others answer with their presence), and read what was stored
-  // while we were not listening; reload revocations made meanwhile.
+  // Introduce ourselves (the others answer with their presence) and reload revocations made
+  // while we were not listening. Each channel reads what it missed when its own subscription
+  // is confirmed (above).
   announce(envelope::kind::hello);
   db_.post([this](store::database& db) {
-    order_.catch_up(db);
     tokens_.load(store::load_revoked_tokens(db, auth::unix_now()));
   });
 }

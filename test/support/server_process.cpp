@@ -57,6 +57,9 @@ spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& 
     throw std::runtime_error("fork failed");
   }
   if (pid == 0) {
+    // Its own process group, so that killing it also kills what it forks (nginx's workers,
+    // which would otherwise keep the output pipe open).
+    setpgid(0, 0);
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[1], STDERR_FILENO);
     if (chdir(dir_text.c_str()) != 0) {
@@ -65,6 +68,7 @@ spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& 
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
+  setpgid(pid, pid);  // also here: whichever runs first, the group exists before any kill
   close(fds[1]);
   return {pid, fds[0]};
 }
@@ -177,7 +181,7 @@ int server_process::terminate(std::chrono::milliseconds deadline) {
 
 void server_process::kill_now() {
   if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
+    ::kill(-pid_, SIGKILL);
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
@@ -209,7 +213,7 @@ run_result run_to_exit(const std::filesystem::path& work_dir, std::vector<std::s
         until - std::chrono::steady_clock::now());
     pollfd p{child.out_fd, POLLIN, 0};
     if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-      ::kill(child.pid, SIGKILL);
+      ::kill(-child.pid, SIGKILL);
       break;
     }
     const auto n = read(child.out_fd, buf, sizeof buf);

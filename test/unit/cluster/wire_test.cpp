@@ -1,0 +1,111 @@
+#include <catch2/catch.hpp>
+
+#include "parley/cluster/wire.hpp"
+
+using namespace parley;
+using cluster::envelope;
+
+TEST_CASE("cluster envelopes survive encode and decode") {
+  SECTION("a channel message") {
+    envelope e;
+    e.type = envelope::kind::message;
+    e.node = "a/1f2e";
+    e.message.channel = "general";
+    e.message.channel_id = 7;
+    e.message.id = 42;
+    e.message.user_id = 3;
+    e.message.from = "alice";
+    e.message.text = "héllo \"quoted\"\n";
+    e.message.ts_ms = 1700000000123;
+    const auto back = cluster::decode(cluster::encode(e));
+    REQUIRE(back);
+    CHECK(back->type == envelope::kind::message);
+    CHECK(back->node == "a/1f2e");
+    CHECK(back->message.channel == "general");
+    CHECK(back->message.channel_id == 7);
+    CHECK(back->message.id == 42);
+    CHECK(back->message.user_id == 3);
+    CHECK(back->message.from == "alice");
+    CHECK(back->message.text == "héllo \"quoted\"\n");
+    CHECK(back->message.ts_ms == 1700000000123);
+    CHECK_FALSE(back->message.direct);
+  }
+  SECTION("a DM names both users and the topic's user") {
+    envelope e;
+    e.type = envelope::kind::message;
+    e.node = "b";
+    e.message.channel = "dm:alice:bob";
+    e.message.direct = true;
+    e.message.dm_user_a = 1;
+    e.message.dm_user_b = 2;
+    e.user_id = 2;
+    const auto back = cluster::decode(cluster::encode(e));
+    REQUIRE(back);
+    CHECK(back->message.direct);
+    CHECK(back->message.dm_user_a == 1);
+    CHECK(back->message.dm_user_b == 2);
+    CHECK(back->user_id == 2);
+  }
+  SECTION("presence, snapshots, frames and revocations") {
+    envelope p;
+    p.type = envelope::kind::presence;
+    p.node = "a";
+    p.entry = {"general", 5, "eve"};
+    p.present = true;
+    auto back = cluster::decode(cluster::encode(p));
+    REQUIRE(back);
+    CHECK(back->entry == chat::presence_entry{"general", 5, "eve"});
+    CHECK(back->present);
+
+    envelope s;
+    s.type = envelope::kind::hello;
+    s.node = "a";
+    s.entries = {{"x", 1, "u1"}, {"y", 2, "u2"}};
+    back = cluster::decode(cluster::encode(s));
+    REQUIRE(back);
+    CHECK(back->type == envelope::kind::hello);
+    CHECK(back->entries == s.entries);
+
+    envelope f;
+    f.type = envelope::kind::user_frame;
+    f.node = "a";
+    f.user_id = 9;
+    f.frame = R"({"type":"invitation","channel":"x","from":"a"})";
+    back = cluster::decode(cluster::encode(f));
+    REQUIRE(back);
+    CHECK(back->user_id == 9);
+    CHECK(back->frame == f.frame);
+
+    envelope r;
+    r.type = envelope::kind::revoke;
+    r.node = "a";
+    r.jti = "abc";
+    r.expires_at = 99;
+    back = cluster::decode(cluster::encode(r));
+    REQUIRE(back);
+    CHECK(back->jti == "abc");
+    CHECK(back->expires_at == 99);
+  }
+}
+
+TEST_CASE("malformed cluster messages are refused, not half-read") {
+  CHECK_FALSE(cluster::decode(""));
+  CHECK_FALSE(cluster::decode("[1,2]"));
+  CHECK_FALSE(cluster::decode(R"({"k":"nope","n":"a"})"));
+  CHECK_FALSE(cluster::decode(R"({"k":"hb"})"));
+  CHECK_FALSE(cluster::decode(R"({"k":"msg","n":"a","c":"x"})"));
+  CHECK_FALSE(cluster::decode(R"({"k":"pres","n":"a","p":[["c",1]],"on":true})"));
+  CHECK_FALSE(cluster::decode(R"({"k":"pres","n":"a","p":[["c",1,"u"]],"on":1})"));
+  CHECK(cluster::decode(R"({"k":"hb","n":"a"})"));
+}
+
+TEST_CASE("topic names carry the database number and give back their channel") {
+  const cluster::topics t0(0);
+  const cluster::topics t3(3);
+  CHECK(t0.channel("general") == "parley:0:ch:general");
+  CHECK(t3.channel("general") == "parley:3:ch:general");
+  CHECK(t0.user(12) == "parley:0:user:12");
+  CHECK(t0.channel_of(t0.channel("a:b")) == "a:b");
+  CHECK(t0.channel_of(t0.user(1)).empty());
+  CHECK(t0.channel_of(t3.channel("general")).empty());
+}
