@@ -10,6 +10,7 @@
 #include "support/chat_cluster.hpp"
 #include "support/frames.hpp"
 #include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace parley::test;
 namespace json = boost::json;
@@ -309,4 +310,27 @@ TEST_CASE("cluster: a killed instance's users leave presence within the bound", 
   const auto took = std::chrono::steady_clock::now() - killed_at;
   CHECK(took >= 4s);  // not before the instance has been silent for the timeout
   CHECK(present(*alice, "lobby") == std::vector<std::string>{"alice"});
+}
+
+TEST_CASE("cluster: AUTH and database from the URL; a refused AUTH leaves the instance unready",
+          "[cluster]") {
+  temp_dir dir;
+  redis_server redis(dir.path(), "s3cret");
+  auto args_for = [&](const std::string& url) {
+    auto args = default_server_args(dir.path());
+    args.insert(args.end(), {"--redis-url", url});
+    return args;
+  };
+  server_process good(dir.path(), args_for(redis.url(2)));
+  server_process bad(dir.path(), args_for(redis.url_with_password("wrong", 2)));
+
+  CHECK(eventually([&] { return metric(good.port(), "parley_redis_connected") == 1; }, 10s));
+  CHECK(http_call(good.port(), verb::get, "/readyz").status == 200);
+  CHECK(http_call(good.port(), verb::get, "/healthz").json().at("redis").as_string() ==
+        "connected");
+
+  CHECK(bad.wait_for_log("handshake with 127.0.0.1", 10s));
+  CHECK(http_call(bad.port(), verb::get, "/healthz").status == 200);
+  CHECK(http_call(bad.port(), verb::get, "/readyz").status == 503);
+  CHECK(metric(bad.port(), "parley_redis_connected") == 0);
 }

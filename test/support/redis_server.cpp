@@ -4,7 +4,8 @@
 
 namespace parley::test {
 
-redis_server::redis_server(const std::filesystem::path& dir) : dir_(dir) {
+redis_server::redis_server(const std::filesystem::path& dir, std::string password)
+    : dir_(dir), password_(std::move(password)) {
   // The port was free when chosen; another process may take it before Redis binds it.
   for (int attempt = 0;; ++attempt) {
     port_ = free_loopback_port();
@@ -20,7 +21,12 @@ redis_server::redis_server(const std::filesystem::path& dir) : dir_(dir) {
 }
 
 std::string redis_server::url(int db) const {
-  return "redis://127.0.0.1:" + std::to_string(port_) + (db != 0 ? "/" + std::to_string(db) : "");
+  return url_with_password(password_, db);
+}
+
+std::string redis_server::url_with_password(const std::string& password, int db) const {
+  return "redis://" + (password.empty() ? "" : ":" + password + "@") +
+         "127.0.0.1:" + std::to_string(port_) + (db != 0 ? "/" + std::to_string(db) : "");
 }
 
 void redis_server::kill() {
@@ -29,11 +35,13 @@ void redis_server::kill() {
 
 void redis_server::start() {
   process_.reset();
-  process_ = std::make_unique<server_process>(
-      dir_,
-      std::vector<std::string>{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--daemonize", "no"},
-      std::map<std::string, std::string>{}, PARLEY_REDIS_SERVER, "Ready to accept connections");
+  std::vector<std::string> args{"--port", std::to_string(port_), "--bind", "127.0.0.1",   "--save",
+                                "",       "--appendonly",        "no",     "--daemonize", "no"};
+  if (!password_.empty()) {
+    args.insert(args.end(), {"--requirepass", password_});
+  }
+  process_ = std::make_unique<server_process>(dir_, args, std::map<std::string, std::string>{},
+                                              PARLEY_REDIS_SERVER, "Ready to accept connections");
 }
 
 }  // namespace parley::test

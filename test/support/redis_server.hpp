@@ -13,11 +13,13 @@ namespace parley::test {
 /// start again on the same port (a Redis outage).
 class redis_server {
  public:
-  explicit redis_server(const std::filesystem::path& dir);
+  /// With a password, clients must AUTH (`requirepass`).
+  explicit redis_server(const std::filesystem::path& dir, std::string password = {});
 
   std::uint16_t port() const { return port_; }
-  /// redis://127.0.0.1:<port>, optionally with a database number.
+  /// redis://[:password@]127.0.0.1:<port>[/db]; `password` defaults to the server's own.
   std::string url(int db = 0) const;
+  std::string url_with_password(const std::string& password, int db = 0) const;
   /// SIGKILL.
   void kill();
   /// Starts it again on the same port.
@@ -25,6 +27,7 @@ class redis_server {
 
  private:
   std::filesystem::path dir_;
+  std::string password_;
   std::uint16_t port_ = 0;
   std::unique_ptr<server_process> process_;
 };
