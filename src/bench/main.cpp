@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <iostream>
 
 #include "parley/bench/options.hpp"
@@ -19,7 +21,14 @@ int main(int argc, char** argv) {
     // Thousands of sessions need thousands of descriptors here too.
     parley::server::raise_open_files_limit();
     const auto tokens = login_users(opts.urls.front(), opts.users);
-    const auto r = run_scenario(opts, tokens);
+    progress_fn live;
+    if (isatty(STDERR_FILENO)) {
+      live = [](const progress& p) { std::cerr << progress_line(p) << std::flush; };
+    }
+    const auto r = run_scenario(opts, tokens, live);
+    if (live) {
+      std::cerr << "\r\x1b[K";
+    }
     std::cout << (opts.json ? to_json(opts, r) + "\n" : to_text(opts, r));
     return 0;
   } catch (const usage_error& e) {

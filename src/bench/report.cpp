@@ -41,12 +41,13 @@ double per_second(std::uint64_t n, double seconds) {
 
 void tally::merge(const tally& other) {
   latency.merge(other.latency);
-  cases += other.cases;
-  sent += other.sent;
-  deliveries += other.deliveries;
-  duplicated += other.duplicated;
-  out_of_order += other.out_of_order;
-  connections += other.connections;
+  cases += other.cases.get();
+  sent += other.sent.get();
+  deliveries += other.deliveries.get();
+  duplicated += other.duplicated.get();
+  out_of_order += other.out_of_order.get();
+  connections += other.connections.get();
+  error_count += other.error_count.get();
   for (const auto& [kind, n] : other.errors)
     errors[kind] += n;
 }
@@ -68,22 +69,22 @@ std::string to_json(const options& o, const result& r) {
                      {"max", ms(t.latency.max())}}}};
   switch (o.kind) {
     case scenario::cycle:
-      out["cases"] = t.cases;
-      out["cases_per_s"] = per_second(t.cases, r.elapsed_s);
+      out["cases"] = t.cases.get();
+      out["cases_per_s"] = per_second(t.cases.get(), r.elapsed_s);
       out["workers"] = o.workers;
       break;
     case scenario::fanout:
-      out["sent"] = t.sent;
-      out["deliveries"] = t.deliveries;
-      out["deliveries_per_s"] = per_second(t.deliveries, r.elapsed_s);
+      out["sent"] = t.sent.get();
+      out["deliveries"] = t.deliveries.get();
+      out["deliveries_per_s"] = per_second(t.deliveries.get(), r.elapsed_s);
       out["lost"] = r.lost;
-      out["duplicated"] = t.duplicated;
-      out["out_of_order"] = t.out_of_order;
+      out["duplicated"] = t.duplicated.get();
+      out["out_of_order"] = t.out_of_order.get();
       out["subscribers"] = o.subscribers;
       out["publishers"] = o.publishers;
       break;
     case scenario::connections:
-      out["connections"] = t.connections;
+      out["connections"] = t.connections.get();
       out["open_s"] = r.open_s;
       break;
   }
@@ -97,18 +98,18 @@ std::string to_text(const options& o, const result& r) {
   out << "scenario       " << (o.seed_compat ? "cycle --seed-compat" : name(o.kind)) << '\n';
   switch (o.kind) {
     case scenario::cycle:
-      out << "cases          " << t.cases << " (" << o.workers << " workers)\n";
-      out << "cases/s        " << per_second(t.cases, r.elapsed_s) << '\n';
+      out << "cases          " << t.cases.get() << " (" << o.workers << " workers)\n";
+      out << "cases/s        " << per_second(t.cases.get(), r.elapsed_s) << '\n';
       break;
     case scenario::fanout:
-      out << "sent           " << t.sent << '\n';
-      out << "deliveries     " << t.deliveries << '\n';
-      out << "deliveries/s   " << per_second(t.deliveries, r.elapsed_s) << '\n';
-      out << "lost           " << r.lost << "\nduplicated     " << t.duplicated
-          << "\nout of order   " << t.out_of_order << '\n';
+      out << "sent           " << t.sent.get() << '\n';
+      out << "deliveries     " << t.deliveries.get() << '\n';
+      out << "deliveries/s   " << per_second(t.deliveries.get(), r.elapsed_s) << '\n';
+      out << "lost           " << r.lost << "\nduplicated     " << t.duplicated.get()
+          << "\nout of order   " << t.out_of_order.get() << '\n';
       break;
     case scenario::connections:
-      out << "connections    " << t.connections << '\n';
+      out << "connections    " << t.connections.get() << '\n';
       out << "open time      " << r.open_s << " s\n";
       break;
   }

@@ -6,7 +6,11 @@
 
 #include <atomic>
 #include <charconv>
+#include <condition_variable>
+#include <iomanip>
 #include <memory>
+#include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "parley/net/with_error.hpp"
@@ -66,14 +70,46 @@ struct setup {
   const std::string& token_for(std::size_t i) const { return tokens[i % tokens.size()]; }
   worker_thread& thread_for(std::size_t i) { return *threads[i % threads.size()]; }
 
-  /// Runs every thread's io_context to completion.
+  progress_fn on_progress;
+
+  /// Runs every thread's io_context to completion, reporting progress meanwhile.
   void run() {
+    const auto started = steady::now();
     std::vector<std::thread> running;
     for (auto& t : threads) {
       running.emplace_back([&t] { t->ioc.run(); });
     }
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool done = false;
+    std::thread reporter;
+    if (on_progress) {
+      reporter = std::thread([&] {
+        std::unique_lock lock(mutex);
+        while (!cv.wait_for(lock, std::chrono::milliseconds(500), [&] { return done; })) {
+          progress p;
+          p.elapsed_s = seconds_between(started, steady::now());
+          for (const auto& t : threads) {
+            p.cases += t->stats.cases.get();
+            p.sent += t->stats.sent.get();
+            p.deliveries += t->stats.deliveries.get();
+            p.connections += t->stats.connections.get();
+            p.errors += t->stats.error_count.get();
+          }
+          on_progress(p);
+        }
+      });
+    }
     for (auto& t : running)
       t.join();
+    if (reporter.joinable()) {
+      {
+        std::lock_guard lock(mutex);
+        done = true;
+      }
+      cv.notify_all();
+      reporter.join();
+    }
   }
   tally merged() const {
     tally total;
@@ -258,15 +294,22 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
   ++f.ready;
   std::vector<std::int64_t> last(s.opts.publishers, -1);
   std::uint64_t received = 0;
-  // Reading stops when every sent message has arrived, or at the drain deadline (polled by a
-  // sibling that closes the socket).
+  // Reading stops when every sent message has arrived, or at the drain deadline; a sibling
+  // watchdog notices both (the first also when everything arrived before publishing ended, so
+  // no further message will wake the reader) and closes the socket.
   bool finished = false;
+  bool closed_by_watchdog = false;
   bool watchdog_done = false;  // the watchdog uses this frame's locals: wait for it before leaving
+  const auto all_received = [&] {
+    return f.publishing_done && received >= f.sent_per_channel[channel];
+  };
   asio::co_spawn(
       co_await asio::this_coro::executor,
       [&]() -> awaitable<void> {
-        co_await wait_until([&] { return finished || f.stop.load(); }, steady::time_point::max());
+        co_await wait_until([&] { return finished || f.stop.load() || all_received(); },
+                            steady::time_point::max());
         if (!finished) {
+          closed_by_watchdog = true;
           // close(), not cancel(): a cancel misses a read that Beast has not started yet.
           beast::error_code ignored;
           beast::get_lowest_layer(*ws).socket().close(ignored);
@@ -278,7 +321,7 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
     buf.consume(buf.size());
     auto [ec, n] = co_await ws->async_read(buf, with_error);
     if (ec) {
-      if (!f.stop)
+      if (!f.stop && !closed_by_watchdog)
         t.stats.error("subscriber read: " + ec.message());
       break;
     }
@@ -301,7 +344,7 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
       ++received;
       last[pub] = seq;
     }
-    finished = f.publishing_done && received >= f.sent_per_channel[channel];
+    finished = all_received();
   }
   finished = true;
   if (f.publishing_done && received < f.sent_per_channel[channel]) {
@@ -510,8 +553,22 @@ result run_connections(setup& s) {
 
 }  // namespace
 
-result run_scenario(const options& o, const std::vector<std::string>& tokens) {
-  setup s{o, {}, tokens, {}};
+std::string progress_line(const progress& p) {
+  std::ostringstream out;
+  out << '\r' << std::fixed << std::setprecision(1) << p.elapsed_s << " s";
+  if (p.cases > 0) {
+    out << " | cases " << p.cases;
+  }
+  if (p.sent > 0) {
+    out << " | sent " << p.sent << " | deliveries " << p.deliveries;
+  }
+  out << " | connections " << p.connections << " | errors " << p.errors << "\x1b[K";
+  return out.str();
+}
+
+result run_scenario(const options& o, const std::vector<std::string>& tokens,
+                    progress_fn on_progress) {
+  setup s{o, {}, tokens, {}, std::move(on_progress)};
   asio::io_context resolver_ctx;
   tcp::resolver resolver(resolver_ctx);
   for (const auto& u : o.urls) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -9,18 +10,43 @@
 
 namespace parley::bench {
 
+/// A count written by one thread and read by another while it runs (the progress line): plain
+/// relaxed loads and stores, no read-modify-write, so the hot path pays nothing extra.
+class relaxed_counter {
+ public:
+  relaxed_counter() = default;
+  relaxed_counter(const relaxed_counter& o) : value_(o.get()) {}
+  relaxed_counter& operator=(const relaxed_counter& o) {
+    value_.store(o.get(), std::memory_order_relaxed);
+    return *this;
+  }
+  relaxed_counter& operator+=(std::uint64_t n) {
+    value_.store(get() + n, std::memory_order_relaxed);
+    return *this;
+  }
+  relaxed_counter& operator++() { return *this += 1; }
+  std::uint64_t get() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
 /// What one thread of the benchmark counted; merged at the end.
 struct tally {
   latency_histogram latency;
-  std::uint64_t cases = 0;
-  std::uint64_t sent = 0;
-  std::uint64_t deliveries = 0;
-  std::uint64_t duplicated = 0;
-  std::uint64_t out_of_order = 0;
-  std::uint64_t connections = 0;
-  std::map<std::string, std::uint64_t> errors;  ///< by kind
+  relaxed_counter cases;
+  relaxed_counter sent;
+  relaxed_counter deliveries;
+  relaxed_counter duplicated;
+  relaxed_counter out_of_order;
+  relaxed_counter connections;
+  relaxed_counter error_count;                  ///< all kinds, for the progress line
+  std::map<std::string, std::uint64_t> errors;  ///< by kind; read only after the run
 
-  void error(const std::string& kind) { ++errors[kind]; }
+  void error(const std::string& kind) {
+    ++errors[kind];
+    ++error_count;
+  }
   void merge(const tally& other);
 };
 

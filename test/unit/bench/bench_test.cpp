@@ -5,6 +5,7 @@
 #include "parley/bench/latency_histogram.hpp"
 #include "parley/bench/options.hpp"
 #include "parley/bench/report.hpp"
+#include "parley/bench/scenarios.hpp"
 
 using namespace parley::bench;
 
@@ -65,7 +66,7 @@ TEST_CASE("the JSON report has the contract's fields") {
   options o;
   result r;
   r.elapsed_s = 2;
-  r.total.cases = 100;
+  r.total.cases += 100;
   r.total.latency.record(1500);
   r.total.error("connect: refused");
   auto j = boost::json::parse(to_json(o, r)).as_object();
@@ -77,8 +78,8 @@ TEST_CASE("the JSON report has the contract's fields") {
     CHECK(j.at("latency_ms").as_object().contains(k));
   }
   o.kind = scenario::fanout;
-  r.total.sent = 10;
-  r.total.deliveries = 1000;
+  r.total.sent += 10;
+  r.total.deliveries += 1000;
   j = boost::json::parse(to_json(o, r)).as_object();
   for (const char* k :
        {"sent", "deliveries", "deliveries_per_s", "lost", "duplicated", "out_of_order"}) {
@@ -88,4 +89,31 @@ TEST_CASE("the JSON report has the contract's fields") {
   j = boost::json::parse(to_json(o, r)).as_object();
   CHECK(j.contains("connections"));
   CHECK(j.contains("open_s"));
+}
+
+TEST_CASE("the progress line rewrites one terminal line with the running totals") {
+  progress p;
+  p.elapsed_s = 2.25;
+  p.sent = 40;
+  p.deliveries = 4000;
+  p.connections = 101;
+  p.errors = 1;
+  CHECK(progress_line(p) ==
+        "\r2.2 s | sent 40 | deliveries 4000 | connections 101 | errors 1\x1b[K");
+  progress c;
+  c.cases = 7;
+  CHECK(progress_line(c) == "\r0.0 s | cases 7 | connections 0 | errors 0\x1b[K");
+}
+
+TEST_CASE("tallies merge, counting errors of every kind") {
+  tally a;
+  tally b;
+  ++a.deliveries;
+  b.deliveries += 5;
+  b.error("x");
+  b.error("y");
+  a.merge(b);
+  CHECK(a.deliveries.get() == 6);
+  CHECK(a.error_count.get() == 2);
+  CHECK(a.errors.size() == 2);
 }
