@@ -13,38 +13,79 @@ work=$(mktemp -d)
 out="bench/results/$(date -u +%Y-%m-%d)-$(hostname -s).md"
 port=18500
 server_pid=
+second_pid=
+second_port=
+redis_pid=
 
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid"
-    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+stop_pid() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill -TERM "$1"
+    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
   fi
-  server_pid=
+}
+stop_server() {
+  stop_pid "$server_pid"
+  stop_pid "$second_pid"
+  stop_pid "$redis_pid"
+  server_pid= second_pid= redis_pid=
 }
 trap 'stop_server; rm -rf "$work"' EXIT
 
-start_server() {
-  port=$((port + 1))
-  rm -f "$work"/bench.db*
-  ./build/parley --listen "127.0.0.1:$port" --db "$work/bench.db" --rate-limit 0 \
+# launch PORT ARGS...: one parley on the shared bench database; waits until it answers.
+launch() {
+  local p=$1; shift
+  ./build/parley --listen "127.0.0.1:$p" --db "$work/bench.db" --rate-limit 0 \
     --jwt-secret bench-secret --log-level warn --static-dir "$work" "$@" 2>>"$work/server.log" &
-  server_pid=$!
+  launched=$!
   for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+    curl -sf "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
   echo "server did not start" >&2
   exit 1
 }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+start_server() {
+  port=$((port + 1))
+  rm -f "$work"/bench.db*
+  launch "$port" "$@"
+  server_pid=$launched
+}
+
+# Two instances joined by a fresh redis-server; the bench's subscribers use the second.
+start_cluster() {
+  port=$((port + 3))
+  rm -f "$work"/bench.db*
+  : >"$work/redis.log"
+  redis-server --port "$((port + 2))" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize no >>"$work/redis.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q "Ready to accept" "$work/redis.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  local url="redis://127.0.0.1:$((port + 2))"
+  launch "$port" --redis-url "$url" --instance-id a
+  server_pid=$launched
+  second_port=$((port + 1))
+  launch "$second_port" --redis-url "$url" --instance-id b
+  second_pid=$launched
+  for _ in $(seq 1 100); do
+    curl -s "http://127.0.0.1:$second_port/metrics" | grep -q '^parley_cluster_peers 1' && return 0
+    sleep 0.1
+  done
+}
+
+# Server CPU ticks and peak RSS (both instances added up in a cluster run).
+cpu_ticks() { cat "/proc/$server_pid/stat" ${second_pid:+"/proc/$second_pid/stat"} | awk '{t += $14 + $15} END {print t}'; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
-peak_kib() { awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status"; }
+peak_kib() { cat "/proc/$server_pid/status" ${second_pid:+"/proc/$second_pid/status"} | awk '/^VmHWM/ {k += $2} END {print k}'; }
 field() { grep -o "\"$1\":[0-9.e+-]*" | head -1 | cut -d: -f2; }
 # median and spread of numbers on stdin, one per line: "median (min-max)"
 stats() { sort -g | awk '{a[NR]=$1} END {printf "%.4g (%.4g-%.4g)", a[int((NR+1)/2)], a[1], a[NR]}'; }
 
 bench() { ./build/parley-bench --url "ws://127.0.0.1:$port" --threads "$threads" --json "$@"; }
+starter=start_server
 
 declare -a rows
 # run_case TITLE KEY... -- BENCH-ARGS: runs the bench `runs` times on a fresh server each time,
@@ -57,9 +98,14 @@ run_case() {
   local i k
   : >"$work/case.txt"
   for i in $(seq 1 "$runs"); do
-    start_server
+    $starter
     local t0; t0=$(cpu_ticks)
-    bench "$@" >"$work/run.json"
+    if [ -n "$second_pid" ]; then
+      ./build/parley-bench --url "ws://127.0.0.1:$second_port" --publisher-url "ws://127.0.0.1:$port" \
+        --threads "$threads" --json "$@" >"$work/run.json"
+    else
+      bench "$@" >"$work/run.json"
+    fi
     local cpu; cpu=$(( $(cpu_ticks) - t0 ))
     echo "cpu_s $(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN{print t/hz}')" >>"$work/case.txt"
     echo "peak_rss_mib $(awk -v k="$(peak_kib)" 'BEGIN{print k/1024}')" >>"$work/case.txt"
@@ -108,6 +154,11 @@ run_case "fanout 100 subs x 10 pubs x 100/s, 10 s" p50 p99 lost deliveries_per_s
   fanout --subscribers 100 --publishers 10 --rate 100 --duration 10
 run_idle 10000
 run_idle 19000
+starter=start_cluster
+run_case "fanout 1 x 1000 across 2 instances + Redis (publisher on a, subscribers on b), 10 s" \
+  deliveries_per_s lost duplicated out_of_order p99 -- \
+  fanout --subscribers 1000 --publishers 1 --rate 0 --duration 10
+starter=start_server
 run_case "store-bound: 200 channels x (1 pub + 1 sub), 10 s" sent deliveries_per_s lost -- \
   fanout --channels 200 --subscribers 200 --publishers 200 --rate 0 --duration 10
 
@@ -123,7 +174,5 @@ run_case "store-bound: 200 channels x (1 pub + 1 sub), 10 s" sent deliveries_per
   echo "| scenario | figures |"
   echo "|---|---|"
   printf '%s\n' "${rows[@]}"
-  echo
-  echo "Not run: fanout across 2 instances + Redis (the Redis bridge does not exist yet)."
 } >"$out"
 echo "wrote $out"

@@ -63,6 +63,8 @@ options parse_options(const std::vector<std::string>& args) {
       o.kind = scenario::connections;
     } else if (a == "--url") {
       o.urls.push_back(parse_url(value()));
+    } else if (a == "--publisher-url") {
+      o.publisher_url = parse_url(value());
     } else if (a == "-w" || a == "--workers") {
       o.workers = number(a, value(), 1, 100000);
     } else if (a == "-r" || a == "--cases") {
@@ -113,6 +115,8 @@ Signs up / logs in its own users over HTTP (--users, default 10, reused), then r
                    publisher i and subscriber j over channels i % C and j % C.
   connections      --connections N (1000) idle sessions held for --duration S seconds.
 Common: --url (repeat to spread sessions over instances), --threads T (cores), --json.
+fanout --publisher-url ws://host:port puts every publisher on that instance (and the
+subscribers on the --url ones): a cross-instance fanout.
 Run the server with --rate-limit 0 for throughput figures.
 )";
 }

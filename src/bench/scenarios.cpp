@@ -64,6 +64,7 @@ struct setup {
   const options& opts;
   std::vector<tcp::endpoint> endpoints;
   const std::vector<std::string>& tokens;
+  std::optional<tcp::endpoint> publisher_endpoint;
   std::vector<std::unique_ptr<worker_thread>> threads;
 
   const tcp::endpoint& endpoint_for(std::size_t i) const { return endpoints[i % endpoints.size()]; }
@@ -360,7 +361,9 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
   const auto& o = s.opts;
   const auto channel = fanout_channel(id, o.channels);
   const auto join = join_frame(channel);
-  auto ws = co_await open_session(s.endpoint_for(id + o.subscribers), s.token_for(id), t.stats);
+  const auto& ep =
+      s.publisher_endpoint ? *s.publisher_endpoint : s.endpoint_for(id + o.subscribers);
+  auto ws = co_await open_session(ep, s.token_for(id), t.stats);
   beast::flat_buffer buf;
   if (!ws || !co_await call(*ws, buf, join, R"("ref":"j")", t.stats)) {
     ++f.ready;
@@ -568,11 +571,15 @@ std::string progress_line(const progress& p) {
 
 result run_scenario(const options& o, const std::vector<std::string>& tokens,
                     progress_fn on_progress) {
-  setup s{o, {}, tokens, {}, std::move(on_progress)};
+  setup s{o, {}, tokens, {}, {}, std::move(on_progress)};
   asio::io_context resolver_ctx;
   tcp::resolver resolver(resolver_ctx);
   for (const auto& u : o.urls) {
     s.endpoints.push_back(*resolver.resolve(u.host, std::to_string(u.port)).begin());
+  }
+  if (o.publisher_url) {
+    s.publisher_endpoint =
+        *resolver.resolve(o.publisher_url->host, std::to_string(o.publisher_url->port)).begin();
   }
   for (unsigned i = 0; i < o.threads; ++i) {
     s.threads.push_back(std::make_unique<worker_thread>());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ enum class scenario { cycle, fanout, connections };
 /// Everything parley-bench reads from its command line (contract: "Benchmark client").
 struct options {
   std::vector<target> urls;
+  std::optional<target> publisher_url;  ///< fanout: every publisher here, subscribers on --url
   scenario kind = scenario::cycle;
   unsigned workers = 10;        ///< cycle: -w
   unsigned cases = 1000;        ///< cycle: -r, per worker

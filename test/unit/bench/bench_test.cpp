@@ -117,3 +117,14 @@ TEST_CASE("tallies merge, counting errors of every kind") {
   CHECK(a.error_count.get() == 2);
   CHECK(a.errors.size() == 2);
 }
+
+TEST_CASE("--publisher-url puts the fanout's publishers on one instance") {
+  const auto o = parse_options(
+      {"fanout", "--url", "ws://127.0.0.1:9001", "--publisher-url", "ws://127.0.0.1:9002"});
+  REQUIRE(o.publisher_url);
+  CHECK(o.publisher_url->port == 9002);
+  REQUIRE(o.urls.size() == 1);
+  CHECK(o.urls[0].port == 9001);
+  CHECK_FALSE(parse_options({"fanout"}).publisher_url);
+  CHECK_THROWS_AS(parse_options({"--publisher-url", "http://x:1"}), usage_error);
+}
