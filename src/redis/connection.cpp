@@ -24,34 +24,24 @@ struct connection::watcher : std::enable_shared_from_this<watcher> {
   bool read_waiting = false;
   bool write_waiting = false;
 
-  void arm_read() {
-    if (!alive || !want_read || read_waiting) {
+  /// Waits for the socket to become readable (or writable) while hiredis wants it, then lets
+  /// hiredis read (or write) and waits again.
+  void arm(bool write) {
+    auto& wanted = write ? want_write : want_read;
+    auto& waiting = write ? write_waiting : read_waiting;
+    if (!alive || !wanted || waiting) {
       return;
     }
-    read_waiting = true;
-    socket.async_wait(asio::posix::stream_descriptor::wait_read,
-                      [self = shared_from_this()](const boost::system::error_code& ec) {
-                        self->read_waiting = false;
-                        if (ec || !self->alive || !self->want_read) {
+    waiting = true;
+    socket.async_wait(write ? asio::posix::stream_descriptor::wait_write
+                            : asio::posix::stream_descriptor::wait_read,
+                      [self = shared_from_this(), write](const boost::system::error_code& ec) {
+                        (write ? self->write_waiting : self->read_waiting) = false;
+                        if (ec || !self->alive || !(write ? self->want_write : self->want_read)) {
                           return;
                         }
-                        redisAsyncHandleRead(self->ac);
-                        self->arm_read();
-                      });
-  }
-  void arm_write() {
-    if (!alive || !want_write || write_waiting) {
-      return;
-    }
-    write_waiting = true;
-    socket.async_wait(asio::posix::stream_descriptor::wait_write,
-                      [self = shared_from_this()](const boost::system::error_code& ec) {
-                        self->write_waiting = false;
-                        if (ec || !self->alive || !self->want_write) {
-                          return;
-                        }
-                        redisAsyncHandleWrite(self->ac);
-                        self->arm_write();
+                        write ? redisAsyncHandleWrite(self->ac) : redisAsyncHandleRead(self->ac);
+                        self->arm(write);
                       });
   }
 
@@ -59,13 +49,13 @@ struct connection::watcher : std::enable_shared_from_this<watcher> {
   static void add_read(void* data) {
     auto& w = of(data);
     w.want_read = true;
-    w.arm_read();
+    w.arm(false);
   }
   static void del_read(void* data) { of(data).want_read = false; }
   static void add_write(void* data) {
     auto& w = of(data);
     w.want_write = true;
-    w.arm_write();
+    w.arm(true);
   }
   static void del_write(void* data) { of(data).want_write = false; }
   static void cleanup(void* data) {
