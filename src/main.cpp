@@ -1,4 +1,6 @@
+#include <malloc.h>
 #include <fstream>
+
 #include <iostream>
 #include <sstream>
 
@@ -35,6 +37,9 @@ std::map<std::string, std::string> environment() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A fixed threshold turns off glibc's adaptive one, which after the first freed 16 MiB scrypt
+  // buffer would serve every later one from a thread's heap and keep it resident for good.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   parley::config::load_result loaded;
   try {
     loaded = parley::config::load(std::vector<std::string>(argv + 1, argv + argc), environment(),

@@ -94,7 +94,8 @@ awaitable<void> http_session::run() {
     auto req = parser.release();
     const bool keep_alive = req.keep_alive();
     std::optional<http::response> refused;
-    const auto upgrade = try_upgrade(stream_, req, thread_, svc_, connections_, refused);
+    const auto leftover = beast::buffers_to_string(buffer_.data());
+    const auto upgrade = try_upgrade(stream_, leftover, req, thread_, svc_, connections_, refused);
     if (upgrade == upgrade_result::upgraded) {
       upgraded = true;
       break;

@@ -4,7 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
 
@@ -13,64 +13,54 @@
 #include "parley/log/log.hpp"
 #include "parley/net/with_error.hpp"
 #include "parley/proto/server_frames.hpp"
+#include "parley/ws/handshake.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 using asio::awaitable;
 
 namespace {
-
-constexpr std::chrono::seconds handshake_timeout{30};
 
 std::atomic<std::uint64_t> next_session_id{1};
 
 }  // namespace
 
-ws_session::ws_session(beast::tcp_stream stream, std::size_t thread, server::services& svc,
-                       connection_registry& connections, auth::claims user)
-    : ws_(std::move(stream)),
+ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
+                       server::services& svc, connection_registry& connections, auth::claims user)
+    : conn_(std::move(socket),
+            {max_ws_message_bytes, std::chrono::seconds(svc.cfg.idle_timeout_s), close_deadline},
+            std::move(leftover)),
       thread_(thread),
       svc_(svc),
       connections_(connections),
       user_(std::move(user)),
       id_(next_session_id.fetch_add(1, std::memory_order_relaxed)),
-      limiter_(svc.cfg.rate_limit, svc.cfg.rate_burst, chat::rate_limiter::clock::now()),
-      writer_wake_(ws_.get_executor()),
-      room_wake_(ws_.get_executor()) {}
+      limiter_(svc.cfg.rate_limit, svc.cfg.rate_burst, chat::rate_limiter::clock::now()) {}
 
-void ws_session::start(http::request upgrade) {
+void ws_session::start(http::response switching) {
+  conn_.set_owner(weak_from_this());
   asio::co_spawn(
-      ws_.get_executor(),
-      [self = shared_from_this(), req = std::move(upgrade)]() mutable {
-        return self->run(std::move(req));
+      conn_.get_executor(),
+      [self = shared_from_this(), res = std::move(switching)]() mutable {
+        return self->run(std::move(res));
       },
       asio::detached);
 }
 
-awaitable<void> ws_session::run(http::request upgrade) {
+awaitable<void> ws_session::run(http::response switching) {
   auto self = shared_from_this();
-  beast::get_lowest_layer(ws_).expires_never();
-  // Beast pings a connection silent for half the idle timeout and drops one silent for all of it.
-  ws_.set_option(websocket::stream_base::timeout{
-      handshake_timeout, std::chrono::seconds(svc_.cfg.idle_timeout_s), true});
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "parley"); }));
-  ws_.read_message_max(max_ws_frame_bytes);
-
   std::weak_ptr<ws_session> weak = self;
-  auto executor = ws_.get_executor();
-  const auto registration = connections_.add([weak, executor] {
+  const auto registration = connections_.add([weak, executor = conn_.get_executor()] {
     asio::post(executor, [weak] {
       if (auto s = weak.lock()) {
-        s->close(websocket::close_code::going_away, "server shutting down");
+        s->close(ws::close_code::going_away, "server shutting down");
       }
     });
   });
 
-  auto [accept_ec] = co_await ws_.async_accept(upgrade, with_error);
-  if (!accept_ec) {
+  auto accepting = conn_.accept(std::move(switching));
+  if (co_await std::move(accepting)) {
     open_ = true;
     svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
     svc_.hub->attach(thread_, this, user_.username);
@@ -79,109 +69,42 @@ awaitable<void> ws_session::run(http::request upgrade) {
       co_await std::move(listening);
     }
     send(proto::hello_frame(user_.user_id, user_.username, svc_.cfg.instance_id));
-    asio::co_spawn(
-        executor, [self] { return self->writer(); }, asio::detached);
-
-    beast::flat_buffer buffer;
     for (;;) {
-      auto [ec, n] = co_await ws_.async_read(buffer, with_error);
-      if (ec) {
+      auto reading = conn_.read();
+      const auto text = co_await std::move(reading);
+      if (!text) {
         break;
       }
-      if (closing_) {
-        buffer.consume(buffer.size());
-        continue;
-      }
-      if (!ws_.got_text()) {
-        close(websocket::close_code::unknown_data, "binary frames are not accepted");
-        buffer.consume(buffer.size());
-        continue;
-      }
-      const std::string_view text(static_cast<const char*>(buffer.data().data()), buffer.size());
-      co_await handle_frame(text);
-      buffer.consume(buffer.size());
+      co_await handle_frame(*text);
     }
     open_ = false;
     svc_.hub->detach(thread_, this);
     svc_.metrics.ws_sessions.fetch_sub(1, std::memory_order_relaxed);
-    wake_writer();
-    room_wake_.cancel();
   }
+  auto finishing = conn_.finish();
+  co_await std::move(finishing);
   connections_.remove(registration);
 }
 
-awaitable<void> ws_session::writer() {
-  auto self = shared_from_this();
-  asio::steady_timer deadline(ws_.get_executor());
-  for (;;) {
-    while (!queue_.empty() && open_) {
-      auto frame = queue_.front();
-      auto [ec, n] = co_await ws_.async_write(asio::buffer(*frame), with_error);
-      if (ec) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
-        co_return;
-      }
-      // The front stays queued while it is written (a slow-consumer close keeps it there).
-      queue_.pop_front();
-      queued_bytes_ -= frame->size();
-      svc_.metrics.count_frame_out(*frame);
-      if (queued_bytes_ <= svc_.cfg.max_queue_bytes / 2) {
-        room_wake_.cancel();
-      }
-    }
-    if (!open_) {
-      co_return;
-    }
-    if (closing_) {
-      // A peer that never reads would hold the close handshake forever.
-      deadline.expires_after(close_deadline);
-      deadline.async_wait([weak = std::weak_ptr<ws_session>(self)](beast::error_code ec) {
-        if (auto s = weak.lock(); s && !ec) {
-          beast::error_code ignored;
-          beast::get_lowest_layer(s->ws_).socket().close(ignored);
-        }
-      });
-      co_await ws_.async_close(*closing_, with_error);
-      co_return;
-    }
-    writer_wake_.expires_at(asio::steady_timer::time_point::max());
-    co_await writer_wake_.async_wait(with_error);
-  }
-}
-
-void ws_session::wake_writer() {
-  writer_wake_.cancel();
-}
-
 awaitable<void> ws_session::wait_for_room() {
-  while (open_ && !closing_ && queued_bytes_ > svc_.cfg.max_queue_bytes / 2) {
-    room_wake_.expires_at(asio::steady_timer::time_point::max());
-    co_await room_wake_.async_wait(with_error);
-  }
+  auto waiting = conn_.wait_until_queued_at_most(svc_.cfg.max_queue_bytes / 2);
+  co_await std::move(waiting);
 }
 
 void ws_session::enqueue(chat::shared_frame frame) {
-  if (!open_ || closing_) {
+  if (!open_ || conn_.closing()) {
     return;
   }
-  if (queued_bytes_ + frame->size() > svc_.cfg.max_queue_bytes) {
+  if (conn_.queued_bytes() + frame->size() > svc_.cfg.max_queue_bytes) {
     svc_.metrics.slow_consumer_closes_total.fetch_add(1, std::memory_order_relaxed);
     PARLEY_LOG(info, "ws") << "closing slow consumer " << user_.username << " (session " << id_
-                           << ", " << queued_bytes_ << " bytes queued)";
-    // Keep only the frame being written, if any; nothing more goes to this client.
-    while (queue_.size() > 1) {
-      queued_bytes_ -= queue_.back()->size();
-      queue_.pop_back();
-    }
-    close(websocket::close_code::policy_error, "slow consumer");
+                           << ", " << conn_.queued_bytes() << " bytes queued)";
+    conn_.drop_unsent();  // nothing more goes to this client but the close
+    close(ws::close_code::policy_error, "slow consumer");
     return;
   }
-  queued_bytes_ += frame->size();
-  queue_.push_back(std::move(frame));
-  if (queue_.size() == 1) {
-    wake_writer();
-  }
+  svc_.metrics.count_frame_out(*frame);
+  conn_.send_text(*frame);
 }
 
 void ws_session::send(std::string frame) {
@@ -197,13 +120,10 @@ void ws_session::send_error(error_code code, std::string_view message,
   send(proto::error_frame(code, message, ref));
 }
 
-void ws_session::close(websocket::close_code code, std::string reason) {
-  if (closing_ || !open_) {
-    return;
+void ws_session::close(std::uint16_t code, std::string_view reason) {
+  if (open_) {
+    conn_.close(code, reason);
   }
-  closing_ = websocket::close_reason(code, reason);
-  wake_writer();
-  room_wake_.cancel();
 }
 
 void ws_session::deliver(const chat::shared_frame& frame) {
@@ -237,10 +157,11 @@ void ws_session::queue_message(joined_channel& state, std::int64_t id,
   enqueue(frame);
 }
 
-upgrade_result try_upgrade(beast::tcp_stream& stream, http::request& req, std::size_t thread,
-                           server::services& svc, connection_registry& connections,
+upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover, http::request& req,
+                           std::size_t thread, server::services& svc,
+                           connection_registry& connections,
                            std::optional<http::response>& rejection) {
-  if (!websocket::is_upgrade(req) || http::split_target(req.target()).path != "/ws") {
+  if (!beast::websocket::is_upgrade(req) || http::split_target(req.target()).path != "/ws") {
     return upgrade_result::not_an_upgrade;
   }
   auto claims = http::authenticate(svc, req, true);
@@ -250,9 +171,16 @@ upgrade_result try_upgrade(beast::tcp_stream& stream, http::request& req, std::s
     svc.metrics.http_requests_total.add({"/ws", "401"});
     return upgrade_result::rejected;
   }
+  auto answer = ws::handshake_response(req);
+  if (answer.result() != beast::http::status::switching_protocols) {
+    svc.metrics.http_requests_total.add({"/ws", std::to_string(answer.result_int())});
+    rejection = std::move(answer);
+    return upgrade_result::rejected;
+  }
   svc.metrics.http_requests_total.add({"/ws", "101"});
-  std::make_shared<ws_session>(std::move(stream), thread, svc, connections, std::move(*claims))
-      ->start(std::move(req));
+  std::make_shared<ws_session>(stream.release_socket(), std::string(leftover), thread, svc,
+                               connections, std::move(*claims))
+      ->start(std::move(answer));
   return upgrade_result::upgraded;
 }
 

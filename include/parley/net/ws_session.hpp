@@ -1,12 +1,8 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,11 +17,12 @@
 #include "parley/proto/client_frame.hpp"
 #include "parley/server/services.hpp"
 #include "parley/store/channels.hpp"
+#include "parley/ws/connection.hpp"
 
 namespace parley::net {
 
-/// Largest client frame; a bigger one closes the connection with 1009.
-inline constexpr std::size_t max_ws_frame_bytes = 64 * 1024;
+/// Largest client message; a bigger one closes the connection with 1009.
+inline constexpr std::size_t max_ws_message_bytes = 64 * 1024;
 /// How long a close we decided on may wait for a peer that does not read before the socket is
 /// torn down.
 inline constexpr std::chrono::seconds close_deadline{5};
@@ -33,15 +30,17 @@ inline constexpr std::chrono::seconds close_deadline{5};
 inline constexpr int replay_chunk = 500;
 
 /// One authenticated WebSocket connection on one I/O thread. A reader coroutine parses frames
-/// and runs commands one at a time; a writer coroutine drains a byte-bounded queue of shared,
-/// pre-encoded frames. Over the bound the session is closed as a slow consumer (1008).
+/// and runs commands one at a time; frames for the client (encoded once, shared by every
+/// recipient) are copied into the connection's output, which writes everything queued in one
+/// go. Over the queue bound the session is closed as a slow consumer (1008).
 class ws_session : public chat::session_sink, public std::enable_shared_from_this<ws_session> {
  public:
-  ws_session(boost::beast::tcp_stream stream, std::size_t thread, server::services& svc,
-             connection_registry& connections, auth::claims user);
+  /// `leftover`: bytes the client sent after its upgrade request.
+  ws_session(boost::asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
+             server::services& svc, connection_registry& connections, auth::claims user);
 
-  /// Accepts the upgrade request and runs the session.
-  void start(http::request upgrade);
+  /// Writes the 101 answer and runs the session.
+  void start(http::response switching);
 
   std::uint64_t session_id() const override { return id_; }
   std::int64_t user_id() const override { return user_.user_id; }
@@ -59,8 +58,7 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
     std::vector<std::pair<std::int64_t, chat::shared_frame>> held;  ///< live, during a replay
   };
 
-  boost::asio::awaitable<void> run(http::request upgrade);
-  boost::asio::awaitable<void> writer();
+  boost::asio::awaitable<void> run(http::response switching);
   boost::asio::awaitable<void> handle_frame(std::string_view text);
   boost::asio::awaitable<void> wait_for_room();
 
@@ -96,10 +94,9 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
   void send_error(error_code code, std::string_view message, const std::optional<std::string>& ref);
   void enqueue(chat::shared_frame frame);
   /// Closes with `code`/`reason` once what is queued before it is written.
-  void close(boost::beast::websocket::close_code code, std::string reason);
-  void wake_writer();
+  void close(std::uint16_t code, std::string_view reason);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  ws::connection conn_;
   std::size_t thread_;
   server::services& svc_;
   connection_registry& connections_;
@@ -107,11 +104,6 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
   std::uint64_t id_;
   chat::rate_limiter limiter_;
 
-  std::deque<chat::shared_frame> queue_;
-  std::size_t queued_bytes_ = 0;
-  boost::asio::steady_timer writer_wake_;
-  boost::asio::steady_timer room_wake_;
-  std::optional<boost::beast::websocket::close_reason> closing_;
   bool open_ = false;
 
   std::unordered_map<std::string, joined_channel> joined_;
@@ -122,10 +114,12 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
 /// What try_upgrade did with a request.
 enum class upgrade_result { not_an_upgrade, rejected, upgraded };
 
-/// Hands `stream` to a new ws_session when `req` is an authenticated WebSocket upgrade on /ws
-/// (the stream is then moved from). `rejected`: answer `rejection` (401) instead.
-upgrade_result try_upgrade(boost::beast::tcp_stream& stream, http::request& req, std::size_t thread,
-                           server::services& svc, connection_registry& connections,
+/// Hands `stream` to a new ws_session when `req` is an authenticated, well-formed WebSocket
+/// upgrade on /ws (the stream is then moved from); `leftover` is what was read past the request.
+/// `rejected`: answer `rejection` (401, 400 or 426) instead.
+upgrade_result try_upgrade(boost::beast::tcp_stream& stream, std::string_view leftover,
+                           http::request& req, std::size_t thread, server::services& svc,
+                           connection_registry& connections,
                            std::optional<http::response>& rejection);
 
 }  // namespace parley::net

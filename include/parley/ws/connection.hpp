@@ -1,0 +1,103 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parley/http/responses.hpp"
+#include "parley/ws/frame.hpp"
+
+namespace parley::ws {
+
+/// The server side of one WebSocket connection after the HTTP upgrade, on one I/O thread.
+///
+/// Why not Beast's websocket::stream: a chat fan-out writes many small frames to many sessions,
+/// and Beast writes each message with its own `async_write` (one syscall, one composed
+/// operation) and keeps a 4 KiB read buffer inside every stream. Here every frame queued while a
+/// write is in flight, including the pongs and pings the connection sends itself, goes out in
+/// the next single write; an idle connection holds no read or write buffer at all (bytes are
+/// read into a per-thread scratch buffer and only an unfinished frame is kept).
+///
+/// Text messages only: a binary message closes the connection with 1003. Pings are answered,
+/// a connection silent for half the idle timeout is pinged and one silent for the whole of it is
+/// dropped. Every method runs on the connection's thread.
+class connection {
+ public:
+  struct limits {
+    std::size_t max_message = 64 * 1024;  ///< a bigger message closes with 1009
+    std::chrono::seconds idle_timeout{60};
+    std::chrono::seconds close_deadline{5};  ///< how long our close waits for the peer's
+  };
+
+  /// `leftover`: bytes read past the upgrade request, if any.
+  connection(boost::asio::ip::tcp::socket socket, limits lim, std::string leftover);
+
+  boost::asio::any_io_executor get_executor() { return socket_.get_executor(); }
+
+  /// Asynchronous operations keep the owner alive until they complete.
+  void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+
+  /// Writes the handshake answer; true when it was a 101 and the connection is now open.
+  boost::asio::awaitable<bool> accept(http::response answer);
+
+  /// The next text message (valid until the next call). nullopt once the connection is over:
+  /// the close handshake finished, the socket failed, or the peer broke the protocol (it is
+  /// closed with the matching code). Messages arriving after our close are discarded.
+  boost::asio::awaitable<std::optional<std::string_view>> read();
+
+  /// Queues a text frame; it goes out with everything else queued, in order.
+  void send_text(std::string_view payload);
+  /// Bytes queued and not yet written.
+  std::size_t queued_bytes() const { return pending_.size() + writing_.size(); }
+  /// Forgets the frames not yet handed to the socket (a slow consumer's backlog).
+  void drop_unsent() { pending_.clear(); }
+  /// Queues a close frame after what is queued; nothing is sent after it. The socket is shut
+  /// down when the peer answers, or after the close deadline.
+  void close(std::uint16_t code, std::string_view reason);
+  /// True from our close (or the peer's) on: sending has ended.
+  bool closing() const { return close_sent_; }
+  /// Waits until at most `bytes` are queued (or the socket failed).
+  boost::asio::awaitable<void> wait_until_queued_at_most(std::size_t bytes);
+  /// Call once read() returned nullopt: writes what is queued (the close frame), shuts the
+  /// sending side, reads until the peer closes too, then closes the socket; at most the close
+  /// deadline.
+  boost::asio::awaitable<void> finish();
+
+ private:
+  /// Reads what the socket has into inbuf_ (waiting for it when there is nothing); false on
+  /// end of stream or error.
+  boost::asio::awaitable<bool> receive();
+  void schedule_flush();
+  void flush();
+  void arm_idle_tick();
+  void arm_deadline();
+  void abort();
+  std::shared_ptr<void> keep_alive() const { return owner_.lock(); }
+
+  boost::asio::ip::tcp::socket socket_;
+  limits limits_;
+  std::weak_ptr<void> owner_;
+  frame_reader reader_;
+  std::string inbuf_;        ///< received bytes not yet decoded (an unfinished frame)
+  std::size_t decoded_ = 0;  ///< bytes at the front of inbuf_ already decoded
+  std::string pending_;      ///< frames queued while a write is in flight
+  std::string writing_;      ///< the write in flight
+  bool flush_scheduled_ = false;
+  bool write_in_flight_ = false;
+  bool close_sent_ = false;
+  bool failed_ = false;
+  bool heard_since_tick_ = false;
+  bool ping_outstanding_ = false;
+  boost::asio::steady_timer timer_;  ///< idle ticks, then the close deadline
+  boost::asio::steady_timer room_;   ///< wakes wait_until_queued_at_most
+  bool room_waiter_ = false;
+};
+
+}  // namespace parley::ws

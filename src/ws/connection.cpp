@@ -1,0 +1,263 @@
+#include "parley/ws/connection.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <array>
+
+#include "parley/net/with_error.hpp"
+
+namespace parley::ws {
+namespace asio = boost::asio;
+using asio::awaitable;
+using net::with_error;
+
+namespace {
+
+/// Bytes read in one go; shared by every connection of the thread, so an idle connection
+/// holds no read buffer.
+constexpr std::size_t scratch_size = 64 * 1024;
+/// A buffer this size or smaller is kept for reuse once empty; a bigger one is released.
+constexpr std::size_t kept_capacity = 4096;
+
+char* scratch() {
+  thread_local std::array<char, scratch_size> buffer;
+  return buffer.data();
+}
+
+void release_if_big(std::string& s) {
+  if (s.empty() && s.capacity() > kept_capacity) {
+    std::string().swap(s);
+  }
+}
+
+}  // namespace
+
+connection::connection(asio::ip::tcp::socket socket, limits lim, std::string leftover)
+    : socket_(std::move(socket)),
+      limits_(lim),
+      reader_(lim.max_message),
+      inbuf_(std::move(leftover)),
+      timer_(socket_.get_executor()),
+      room_(socket_.get_executor()) {
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+}
+
+awaitable<bool> connection::accept(http::response answer) {
+  const bool switching = answer.result() == boost::beast::http::status::switching_protocols;
+  auto [ec, n] = co_await boost::beast::http::async_write(socket_, answer, with_error);
+  if (ec || !switching) {
+    failed_ = true;
+    co_return false;
+  }
+  arm_idle_tick();
+  co_return true;
+}
+
+awaitable<bool> connection::receive() {
+  for (;;) {
+    boost::system::error_code ec;
+    const auto n = socket_.read_some(asio::buffer(scratch(), scratch_size), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, with_error);
+      if (wait_ec) {
+        co_return false;
+      }
+      continue;
+    }
+    if (ec) {
+      co_return false;
+    }
+    heard_since_tick_ = true;
+    inbuf_.append(scratch(), n);
+    co_return true;
+  }
+}
+
+awaitable<std::optional<std::string_view>> connection::read() {
+  for (;;) {
+    if (decoded_ > 0) {
+      inbuf_.erase(0, decoded_);
+      decoded_ = 0;
+      release_if_big(inbuf_);
+    }
+    for (;;) {
+      const auto e = reader_.next({inbuf_.data() + decoded_, inbuf_.size() - decoded_});
+      decoded_ += e.consumed;
+      switch (e.what) {
+        case frame_event::kind::incomplete:
+          break;
+        case frame_event::kind::text:
+          if (!close_sent_) {
+            co_return e.payload;
+          }
+          continue;
+        case frame_event::kind::binary:
+          close(close_code::unknown_data, "binary frames are not accepted");
+          continue;
+        case frame_event::kind::ping:
+          if (!close_sent_) {
+            append_frame(pending_, opcode::pong, e.payload);
+            schedule_flush();
+          }
+          continue;
+        case frame_event::kind::pong:
+          continue;
+        case frame_event::kind::close:
+          if (!close_sent_) {
+            close_sent_ = true;  // the echo; the deadline comes with finish()
+            append_close(pending_, e.code == 1005 ? close_code::normal : e.code, {});
+            schedule_flush();
+          }
+          co_return std::nullopt;
+        case frame_event::kind::error:
+          close(e.code, e.payload);
+          co_return std::nullopt;
+      }
+      if (e.consumed == 0) {
+        break;
+      }
+    }
+    if (failed_) {
+      co_return std::nullopt;
+    }
+    auto receiving = receive();
+    if (!co_await std::move(receiving)) {
+      failed_ = true;
+      co_return std::nullopt;
+    }
+  }
+}
+
+void connection::send_text(std::string_view payload) {
+  if (close_sent_ || failed_) {
+    return;
+  }
+  append_frame(pending_, opcode::text, payload);
+  schedule_flush();
+}
+
+void connection::close(std::uint16_t code, std::string_view reason) {
+  if (close_sent_ || failed_) {
+    return;
+  }
+  close_sent_ = true;
+  append_close(pending_, code, reason);
+  schedule_flush();
+  arm_deadline();
+}
+
+void connection::schedule_flush() {
+  if (flush_scheduled_ || write_in_flight_) {
+    return;  // the write in flight flushes the rest when it completes
+  }
+  flush_scheduled_ = true;
+  // Posted, so every frame queued in this turn of the event loop shares one write.
+  asio::post(socket_.get_executor(), [this, self = keep_alive()] {
+    flush_scheduled_ = false;
+    flush();
+  });
+}
+
+void connection::flush() {
+  if (write_in_flight_ || failed_ || pending_.empty()) {
+    return;
+  }
+  std::swap(pending_, writing_);
+  write_in_flight_ = true;
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [this, self = keep_alive()](boost::system::error_code ec, std::size_t) {
+                      write_in_flight_ = false;
+                      writing_.clear();
+                      release_if_big(writing_);
+                      if (ec) {
+                        failed_ = true;
+                        abort();
+                      } else {
+                        flush();
+                      }
+                      if (room_waiter_) {
+                        room_.cancel();
+                      }
+                    });
+}
+
+awaitable<void> connection::wait_until_queued_at_most(std::size_t bytes) {
+  while (!failed_ && queued_bytes() > bytes) {
+    room_waiter_ = true;
+    room_.expires_at(asio::steady_timer::time_point::max());
+    auto waiting = room_.async_wait(with_error);
+    co_await std::move(waiting);  // woken by a completed write or by abort()
+  }
+  room_waiter_ = false;
+}
+
+awaitable<void> connection::finish() {
+  if (!failed_) {
+    arm_deadline();
+    auto writing = wait_until_queued_at_most(0);
+    co_await std::move(writing);
+  }
+  if (!failed_) {
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    // Until the peer closes its side too, so it reads our close frame before any reset.
+    for (;;) {
+      inbuf_.clear();
+      auto receiving = receive();
+      if (!co_await std::move(receiving)) {
+        break;
+      }
+    }
+  }
+  abort();
+  timer_.cancel();
+  room_.cancel();
+  std::string().swap(inbuf_);
+  std::string().swap(pending_);
+}
+
+void connection::abort() {
+  failed_ = true;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  if (room_waiter_) {
+    room_.cancel();
+  }
+}
+
+void connection::arm_idle_tick() {
+  timer_.expires_after(limits_.idle_timeout / 2);
+  timer_.async_wait([this, weak = owner_](boost::system::error_code ec) {
+    const auto self = weak.lock();
+    if (ec || !self || close_sent_ || failed_) {
+      return;
+    }
+    if (heard_since_tick_) {
+      heard_since_tick_ = false;
+      ping_outstanding_ = false;
+    } else if (!ping_outstanding_) {
+      ping_outstanding_ = true;
+      append_frame(pending_, opcode::ping, {});
+      schedule_flush();
+    } else {
+      abort();  // silent for the whole idle timeout: the peer is gone
+      return;
+    }
+    arm_idle_tick();
+  });
+}
+
+void connection::arm_deadline() {
+  timer_.expires_after(limits_.close_deadline);
+  timer_.async_wait([this, weak = owner_](boost::system::error_code ec) {
+    if (const auto self = weak.lock(); self && !ec) {
+      abort();
+    }
+  });
+}
+
+}  // namespace parley::ws

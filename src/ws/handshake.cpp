@@ -1,0 +1,57 @@
+#include "parley/ws/handshake.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+namespace parley::ws {
+namespace beast_http = boost::beast::http;
+
+namespace {
+
+constexpr std::string_view guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// A Sec-WebSocket-Key must be 16 random bytes in padded base64: exactly 24 characters.
+bool well_formed_key(std::string_view key) {
+  if (key.size() != 24 || !key.ends_with("==")) {
+    return false;
+  }
+  std::array<unsigned char, 18> decoded{};
+  return EVP_DecodeBlock(decoded.data(), reinterpret_cast<const unsigned char*>(key.data()),
+                         static_cast<int>(key.size())) == 18;
+}
+
+}  // namespace
+
+std::string accept_key(std::string_view client_key) {
+  std::string input(client_key);
+  input.append(guid);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int digest_size = 0;
+  EVP_Digest(input.data(), input.size(), digest.data(), &digest_size, EVP_sha1(), nullptr);
+  std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> encoded{};
+  const int n = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(digest_size));
+  return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n)};
+}
+
+http::response handshake_response(const http::request& req) {
+  if (req[beast_http::field::sec_websocket_version] != "13") {
+    auto res = http::error_response(req, beast_http::status::upgrade_required,
+                                    error_code::bad_request, "WebSocket version 13 only");
+    res.set(beast_http::field::sec_websocket_version, "13");
+    return res;
+  }
+  const auto key = req[beast_http::field::sec_websocket_key];
+  if (!well_formed_key(key)) {
+    return http::error_response(req, beast_http::status::bad_request, error_code::bad_request,
+                                "missing or malformed Sec-WebSocket-Key");
+  }
+  http::response res{beast_http::status::switching_protocols, req.version()};
+  res.set(beast_http::field::server, "parley");
+  res.set(beast_http::field::upgrade, "websocket");
+  res.set(beast_http::field::connection, "Upgrade");
+  res.set(beast_http::field::sec_websocket_accept, accept_key(key));
+  return res;
+}
+
+}  // namespace parley::ws
