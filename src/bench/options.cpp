@@ -116,7 +116,8 @@ Signs up / logs in its own users over HTTP (--users, default 10, reused), then r
   connections      --connections N (1000) idle sessions held for --duration S seconds.
 Common: --url (repeat to spread sessions over instances), --threads T (cores), --json.
 fanout --publisher-url ws://host:port puts every publisher on that instance (and the
-subscribers on the --url ones): a cross-instance fanout.
+subscribers on the --url ones): a cross-instance fanout. A publisher's window is then
+acknowledged by its channel's first subscriber, not by its own echo.
 Run the server with --rate-limit 0 for throughput figures.
 )";
 }

@@ -261,6 +261,9 @@ struct fanout_state {
   std::atomic<unsigned> subscribers_done{0};
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> lost{0};
+  /// With --publisher-url: per publisher, the last sequence number its channel's first
+  /// subscriber (the probe, on the subscribers' instance) has seen.
+  std::unique_ptr<std::atomic<std::int64_t>[]> probe_seen;
   steady::time_point start;
 };
 
@@ -295,6 +298,7 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
   ++f.ready;
   std::vector<std::int64_t> last(s.opts.publishers, -1);
   std::uint64_t received = 0;
+  const bool probe = s.publisher_endpoint && i < s.opts.channels;
   // Reading stops when every sent message has arrived, or at the drain deadline; a sibling
   // watchdog notices both (the first also when everything arrived before publishing ended, so
   // no further message will wake the reader) and closes the socket.
@@ -344,6 +348,9 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
     } else {
       ++received;
       last[pub] = seq;
+      if (probe) {
+        f.probe_seen[pub].store(seq, std::memory_order_relaxed);
+      }
     }
     finished = all_received();
   }
@@ -355,6 +362,16 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
   co_await wait_until([&] { return watchdog_done; }, steady::time_point::max());
   beast::error_code ignored;
   beast::get_lowest_layer(*ws).socket().close(ignored);
+}
+
+/// Across instances our own echo comes back before the other instance has delivered: a
+/// publisher's window is what the probe subscriber there has not seen yet (polled: it is on
+/// another thread), or the publisher would outrun that instance until it dropped slow consumers.
+awaitable<void> probe_caught_up(const fanout_state& f, unsigned id, std::int64_t next_seq,
+                                unsigned window, const bool& reader_done,
+                                steady::time_point deadline) {
+  co_await wait_until(
+      [&] { return next_seq - 1 - f.probe_seen[id].load() < window || reader_done; }, deadline);
 }
 
 awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread& t) {
@@ -418,6 +435,9 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
       room.expires_after(std::chrono::seconds(10));
       co_await room.async_wait(with_error);
     }
+    if (s.publisher_endpoint) {
+      co_await probe_caught_up(f, id, seq, o.window, reader_done, end + drain_timeout);
+    }
     frame = R"({"type":"send","channel":")" + channel + R"(","text":"p)" + std::to_string(id) +
             ":" + std::to_string(seq) + ":" + std::to_string(now_ns()) + R"("})";
     auto [ec, n] = co_await ws->async_write(asio::buffer(frame), with_error);
@@ -445,6 +465,10 @@ result run_fanout(setup& s) {
   const auto& o = s.opts;
   fanout_state f;
   f.sent_per_channel = std::make_unique<std::atomic<std::uint64_t>[]>(o.channels);
+  f.probe_seen = std::make_unique<std::atomic<std::int64_t>[]>(o.publishers);
+  for (unsigned p = 0; p < o.publishers; ++p) {
+    f.probe_seen[p] = -1;
+  }
   for (std::size_t i = 0; i < o.subscribers; ++i) {
     auto& t = s.thread_for(i);
     asio::co_spawn(t.ioc, subscriber(s, f, i, t), asio::detached);

@@ -59,18 +59,23 @@ awaitable<bool> connection::accept(http::response answer) {
 
 awaitable<bool> connection::receive() {
   for (;;) {
-    boost::system::error_code ec;
-    const auto n = socket_.read_some(asio::buffer(scratch(), scratch_size), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    if (drained_) {
+      // The last read emptied the socket: wait first rather than pay for a read that fails.
       auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, with_error);
       if (wait_ec) {
         co_return false;
       }
+    }
+    boost::system::error_code ec;
+    const auto n = socket_.read_some(asio::buffer(scratch(), scratch_size), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      drained_ = true;
       continue;
     }
     if (ec) {
       co_return false;
     }
+    drained_ = n < scratch_size;
     heard_since_tick_ = true;
     inbuf_.append(scratch(), n);
     co_return true;

@@ -89,6 +89,7 @@ class connection {
   std::size_t decoded_ = 0;  ///< bytes at the front of inbuf_ already decoded
   std::string pending_;      ///< frames queued while a write is in flight
   std::string writing_;      ///< the write in flight
+  bool drained_ = false;     ///< the last read left the socket empty
   bool flush_scheduled_ = false;
   bool write_in_flight_ = false;
   bool close_sent_ = false;

@@ -7,37 +7,13 @@
 #include "parley/http/responses.hpp"
 #include "parley/ws/frame.hpp"
 #include "parley/ws/handshake.hpp"
+#include "support/raw_ws.hpp"
 
 using namespace parley;
+using parley::test::masked_frame;
 using kind = ws::frame_event::kind;
 
 namespace {
-
-/// A client frame as a browser sends it: masked with `key`.
-std::string client_frame(std::uint8_t first_byte, std::string_view payload,
-                         std::uint32_t key = 0x37FA213D) {
-  std::string out;
-  out += static_cast<char>(first_byte);
-  const auto n = payload.size();
-  if (n < 126) {
-    out += static_cast<char>(0x80 | n);
-  } else if (n <= 0xFFFF) {
-    out += static_cast<char>(0x80 | 126);
-    out += static_cast<char>(n >> 8);
-    out += static_cast<char>(n);
-  } else {
-    out += static_cast<char>(0x80 | 127);
-    for (int i = 7; i >= 0; --i) {
-      out += static_cast<char>(static_cast<std::uint64_t>(n) >> (8 * i));
-    }
-  }
-  const char mask[4] = {char(key >> 24), char(key >> 16), char(key >> 8), char(key)};
-  out.append(mask, 4);
-  for (std::size_t i = 0; i < n; ++i) {
-    out += static_cast<char>(payload[i] ^ mask[i & 3]);
-  }
-  return out;
-}
 
 struct decoded {
   kind what;
@@ -103,9 +79,9 @@ TEST_CASE("server frames use the shortest length encoding and no mask") {
 
 TEST_CASE("masked client messages decode whole, whatever the split") {
   const std::string medium(300, 'm');
-  const auto bytes = client_frame(0x81, "hello") + client_frame(0x81, medium) +
-                     client_frame(0x89, "are you there") + client_frame(0x8A, "") +
-                     client_frame(0x88, std::string("\x03\xe8", 2) + "bye");
+  const auto bytes = masked_frame(0x81, "hello") + masked_frame(0x81, medium) +
+                     masked_frame(0x89, "are you there") + masked_frame(0x8A, "") +
+                     masked_frame(0x88, std::string("\x03\xe8", 2) + "bye");
   const auto events = decode_bytewise(bytes);
   REQUIRE(events.size() == 5);
   CHECK(events[0].what == kind::text);
@@ -120,9 +96,9 @@ TEST_CASE("masked client messages decode whole, whatever the split") {
 }
 
 TEST_CASE("fragments assemble into one message, with control frames in between") {
-  const auto bytes = client_frame(0x01, "frag") + client_frame(0x89, "p") +
-                     client_frame(0x00, "men") + client_frame(0x80, "ted") +
-                     client_frame(0x81, "next");
+  const auto bytes = masked_frame(0x01, "frag") + masked_frame(0x89, "p") +
+                     masked_frame(0x00, "men") + masked_frame(0x80, "ted") +
+                     masked_frame(0x81, "next");
   const auto events = decode_bytewise(bytes);
   REQUIRE(events.size() == 3);
   CHECK(events[0].what == kind::ping);
@@ -132,7 +108,7 @@ TEST_CASE("fragments assemble into one message, with control frames in between")
 }
 
 TEST_CASE("binary messages and an empty close are reported as such") {
-  const auto events = decode_bytewise(client_frame(0x82, "\x01\x02") + client_frame(0x88, ""));
+  const auto events = decode_bytewise(masked_frame(0x82, "\x01\x02") + masked_frame(0x88, ""));
   REQUIRE(events.size() == 2);
   CHECK(events[0].what == kind::binary);
   CHECK(events[0].payload == "\x01\x02");
@@ -145,30 +121,30 @@ TEST_CASE("protocol violations name the close code") {
     const auto events = decode_bytewise(bytes, max);
     return !events.empty() && events.back().what == kind::error ? events.back().code : 0;
   };
-  std::string unmasked = client_frame(0x81, "x");
+  std::string unmasked = masked_frame(0x81, "x");
   unmasked[1] = static_cast<char>(unmasked[1] & 0x7F);
   CHECK(first_error(unmasked) == ws::close_code::protocol_error);
-  CHECK(first_error(client_frame(0xC1, "x")) == ws::close_code::protocol_error);  // RSV1
-  CHECK(first_error(client_frame(0x83, "x")) == ws::close_code::protocol_error);  // opcode 3
-  CHECK(first_error(client_frame(0x09, "x")) == ws::close_code::protocol_error);  // fragmented ping
-  CHECK(first_error(client_frame(0x89, std::string(126, 'p'))) ==
+  CHECK(first_error(masked_frame(0xC1, "x")) == ws::close_code::protocol_error);  // RSV1
+  CHECK(first_error(masked_frame(0x83, "x")) == ws::close_code::protocol_error);  // opcode 3
+  CHECK(first_error(masked_frame(0x09, "x")) == ws::close_code::protocol_error);  // fragmented ping
+  CHECK(first_error(masked_frame(0x89, std::string(126, 'p'))) ==
         ws::close_code::protocol_error);  // long ping
-  CHECK(first_error(client_frame(0x80, "x")) ==
+  CHECK(first_error(masked_frame(0x80, "x")) ==
         ws::close_code::protocol_error);  // stray continuation
-  CHECK(first_error(client_frame(0x01, "a") + client_frame(0x81, "b")) ==
+  CHECK(first_error(masked_frame(0x01, "a") + masked_frame(0x81, "b")) ==
         ws::close_code::protocol_error);
-  CHECK(first_error(client_frame(0x88, "\x03")) == ws::close_code::protocol_error);
-  CHECK(first_error(client_frame(0x88, std::string("\x03\xed", 2))) ==
+  CHECK(first_error(masked_frame(0x88, "\x03")) == ws::close_code::protocol_error);
+  CHECK(first_error(masked_frame(0x88, std::string("\x03\xed", 2))) ==
         ws::close_code::protocol_error);  // 1005 may not be sent
-  CHECK(first_error(client_frame(0x81, "\xff\xfe")) == ws::close_code::bad_payload);
-  CHECK(first_error(client_frame(0x81, std::string(1001, 'b'))) == ws::close_code::too_big);
-  CHECK(first_error(client_frame(0x01, std::string(600, 'b')) +
-                    client_frame(0x80, std::string(600, 'b'))) == ws::close_code::too_big);
+  CHECK(first_error(masked_frame(0x81, "\xff\xfe")) == ws::close_code::bad_payload);
+  CHECK(first_error(masked_frame(0x81, std::string(1001, 'b'))) == ws::close_code::too_big);
+  CHECK(first_error(masked_frame(0x01, std::string(600, 'b')) +
+                    masked_frame(0x80, std::string(600, 'b'))) == ws::close_code::too_big);
 }
 
 TEST_CASE("an oversized message is refused from its header, before its payload arrives") {
   ws::frame_reader reader(1000);
-  auto bytes = client_frame(0x81, std::string(70000, 'x')).substr(0, 14);
+  auto bytes = masked_frame(0x81, std::string(70000, 'x')).substr(0, 14);
   const auto e = reader.next({bytes.data(), bytes.size()});
   CHECK(e.what == kind::error);
   CHECK(e.code == ws::close_code::too_big);
