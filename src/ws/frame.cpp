@@ -66,7 +66,9 @@ void append_close(std::string& out, std::uint16_t code, std::string_view reason)
   body[0] = static_cast<char>(code >> 8);
   body[1] = static_cast<char>(code);
   const auto n = std::min(reason.size(), max_control_payload - 2);
-  std::memcpy(body + 2, reason.data(), n);
+  if (n > 0) {
+    std::memcpy(body + 2, reason.data(), n);  // an empty view may hold a null pointer
+  }
   append_frame(out, opcode::close, {body, n + 2});
 }
 

@@ -72,6 +72,10 @@ TEST_CASE("server frames use the shortest length encoding and no mask") {
   CHECK(out == std::string("\x88\x0f\x03\xf0slow consumer", 17));
 
   out.clear();
+  ws::append_close(out, ws::close_code::normal, {});  // the echo of a close without a reason
+  CHECK(out == std::string("\x88\x02\x03\xe8", 4));
+
+  out.clear();
   ws::append_close(out, 1000, std::string(300, 'r'));  // a control frame holds 125 bytes
   CHECK(std::uint8_t(out[1]) == 125);
   CHECK(out.size() == 127);
