@@ -39,8 +39,7 @@ connection::connection(asio::ip::tcp::socket socket, limits lim, std::string lef
       limits_(lim),
       reader_(lim.max_message),
       inbuf_(std::move(leftover)),
-      timer_(socket_.get_executor()),
-      room_(socket_.get_executor()) {
+      timer_(socket_.get_executor()) {
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -185,16 +184,19 @@ void connection::flush() {
                         flush();
                       }
                       if (room_waiter_) {
-                        room_.cancel();
+                        room_->cancel();
                       }
                     });
 }
 
 awaitable<void> connection::wait_until_queued_at_most(std::size_t bytes) {
   while (!failed_ && queued_bytes() > bytes) {
+    if (!room_) {
+      room_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
+    }
     room_waiter_ = true;
-    room_.expires_at(asio::steady_timer::time_point::max());
-    auto waiting = room_.async_wait(with_error);
+    room_->expires_at(asio::steady_timer::time_point::max());
+    auto waiting = room_->async_wait(with_error);
     co_await std::move(waiting);  // woken by a completed write or by abort()
   }
   room_waiter_ = false;
@@ -220,7 +222,7 @@ awaitable<void> connection::finish() {
   }
   abort();
   timer_.cancel();
-  room_.cancel();
+  room_.reset();
   std::string().swap(inbuf_);
   std::string().swap(pending_);
 }
@@ -230,7 +232,7 @@ void connection::abort() {
   boost::system::error_code ignored;
   socket_.close(ignored);
   if (room_waiter_) {
-    room_.cancel();
+    room_->cancel();
   }
 }
 

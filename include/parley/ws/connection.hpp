@@ -97,7 +97,8 @@ class connection {
   bool heard_since_tick_ = false;
   bool ping_outstanding_ = false;
   boost::asio::steady_timer timer_;  ///< idle ticks, then the close deadline
-  boost::asio::steady_timer room_;   ///< wakes wait_until_queued_at_most
+  /// Wakes wait_until_queued_at_most; made on first use, as most sessions never wait.
+  std::unique_ptr<boost::asio::steady_timer> room_;
   bool room_waiter_ = false;
 };
 
