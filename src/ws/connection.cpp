@@ -83,11 +83,6 @@ awaitable<bool> connection::receive() {
 
 awaitable<std::optional<std::string_view>> connection::read() {
   for (;;) {
-    if (decoded_ > 0) {
-      inbuf_.erase(0, decoded_);
-      decoded_ = 0;
-      release_if_big(inbuf_);
-    }
     for (;;) {
       const auto e = reader_.next({inbuf_.data() + decoded_, inbuf_.size() - decoded_});
       decoded_ += e.consumed;
@@ -128,6 +123,10 @@ awaitable<std::optional<std::string_view>> connection::read() {
     if (failed_) {
       co_return std::nullopt;
     }
+    // Decoded bytes go only now, once per read from the socket rather than once per message.
+    inbuf_.erase(0, decoded_);
+    decoded_ = 0;
+    release_if_big(inbuf_);
     auto receiving = receive();
     if (!co_await std::move(receiving)) {
       failed_ = true;

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "support/chat_server.hpp"
 #include "support/raw_ws.hpp"
@@ -46,6 +48,24 @@ TEST_CASE("raw WebSocket: pipelined frame, pings, fragments and the close handsh
           masked_frame(0x00, R"(ng","ref")") + masked_frame(0x80, R"(:"frag"})"));
   CHECK(c.read_until([&](const std::string&) { return has_frame(c, 0x1, R"("ref":"frag")"); }));
   CHECK(has_frame(c, 0xA, "mid"));
+
+  // Many messages in one write are all answered, in order.
+  std::string burst;
+  for (int i = 0; i < 50; ++i) {
+    burst += masked_frame(0x81, R"({"type":"ping","ref":"b)" + std::to_string(i) + R"("})");
+  }
+  c.write(burst);
+  CHECK(c.read_until([&](const std::string&) { return has_frame(c, 0x1, R"("ref":"b49")"); }));
+  std::vector<std::string> refs;
+  for (const auto& f : c.frames()) {
+    if (const auto at = f.payload.find(R"("ref":"b)"); at != std::string::npos) {
+      refs.push_back(f.payload.substr(at + 8, f.payload.find('"', at + 8) - at - 8));
+    }
+  }
+  REQUIRE(refs.size() == 50);
+  for (int i = 0; i < 50; ++i) {
+    CHECK(refs[static_cast<std::size_t>(i)] == std::to_string(i));
+  }
 
   // Our close is echoed with its code, then the server ends the TCP connection.
   c.write(masked_frame(0x88, std::string("\x03\xe8", 2) + "bye"));
