@@ -65,6 +65,8 @@ options parse_options(const std::vector<std::string>& args) {
       o.urls.push_back(parse_url(value()));
     } else if (a == "--publisher-url") {
       o.publisher_url = parse_url(value());
+    } else if (a == "--source-addresses") {
+      o.source_addresses = number(a, value(), 1, 254);
     } else if (a == "-w" || a == "--workers") {
       o.workers = number(a, value(), 1, 100000);
     } else if (a == "-r" || a == "--cases") {
@@ -118,6 +120,8 @@ Common: --url (repeat to spread sessions over instances), --threads T (cores), -
 fanout --publisher-url ws://host:port puts every publisher on that instance (and the
 subscribers on the --url ones): a cross-instance fanout. A publisher's window is then
 acknowledged by its channel's first subscriber, not by its own echo.
+To a 127.x.x.x target, connections come from 127.0.0.1, .2, ... once a run plans more of them
+than 90 % of one address's ephemeral ports; --source-addresses N sets the count (1..254).
 Run the server with --rate-limit 0 for throughput figures.
 )";
 }

@@ -1,4 +1,5 @@
 #include "parley/bench/scenarios.hpp"
+#include "parley/bench/source_addresses.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -68,10 +69,19 @@ struct setup {
   std::vector<std::unique_ptr<worker_thread>> threads;
 
   const tcp::endpoint& endpoint_for(std::size_t i) const { return endpoints[i % endpoints.size()]; }
+  /// The address the next connection binds to; none when one address is enough.
+  std::optional<asio::ip::address_v4> next_source() {
+    if (sources <= 1) {
+      return std::nullopt;
+    }
+    return loopback_source(connects.fetch_add(1, std::memory_order_relaxed), sources);
+  }
   const std::string& token_for(std::size_t i) const { return tokens[i % tokens.size()]; }
   worker_thread& thread_for(std::size_t i) { return *threads[i % threads.size()]; }
 
   progress_fn on_progress;
+  unsigned sources = 1;  ///< loopback source addresses connections rotate over
+  std::atomic<std::uint64_t> connects{0};
 
   /// Runs every thread's io_context to completion, reporting progress meanwhile.
   void run() {
@@ -131,9 +141,27 @@ awaitable<void> wait_until(Done done, steady::time_point deadline) {
 }
 
 awaitable<std::unique_ptr<ws_stream>> open_session(const tcp::endpoint& ep,
-                                                   const std::string& token, tally& stats) {
+                                                   const std::string& token, tally& stats,
+                                                   std::optional<asio::ip::address_v4> source) {
   auto ws = std::make_unique<ws_stream>(co_await asio::this_coro::executor);
   auto& tcp_layer = beast::get_lowest_layer(*ws);
+  if (source) {
+    // The port is picked at connect time (IP_BIND_ADDRESS_NO_PORT), per destination, so each
+    // source address offers its full ephemeral range.
+    using bind_no_port = asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
+    beast::error_code bec;
+    tcp_layer.socket().open(tcp::v4(), bec);
+    if (!bec) {
+      tcp_layer.socket().set_option(bind_no_port(true), bec);
+    }
+    if (!bec) {
+      tcp_layer.socket().bind({*source, 0}, bec);
+    }
+    if (bec) {
+      stats.error("bind: " + bec.message());
+      co_return nullptr;
+    }
+  }
   tcp_layer.expires_after(std::chrono::seconds(30));
   auto [ec] = co_await tcp_layer.async_connect(ep, with_error);
   if (ec) {
@@ -209,7 +237,8 @@ awaitable<void> cycle_worker(setup& s, std::size_t w, worker_thread& t) {
   beast::flat_buffer buf;
   for (unsigned c = 0; c < o.cases; ++c) {
     const auto started = steady::now();
-    auto ws = co_await open_session(s.endpoint_for(w + c), s.token_for(w), t.stats);
+    auto ws =
+        co_await open_session(s.endpoint_for(w + c), s.token_for(w), t.stats, s.next_source());
     if (!ws) {
       continue;
     }
@@ -288,7 +317,7 @@ bool parse_payload(std::string_view frame, unsigned& pub, std::int64_t& seq, std
 awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thread& t) {
   const auto channel = i % s.opts.channels;
   const auto join = join_frame(fanout_channel(channel, s.opts.channels));
-  auto ws = co_await open_session(s.endpoint_for(i), s.token_for(i), t.stats);
+  auto ws = co_await open_session(s.endpoint_for(i), s.token_for(i), t.stats, s.next_source());
   beast::flat_buffer buf;
   if (!ws || !co_await call(*ws, buf, join, R"("ref":"j")", t.stats)) {
     ++f.ready;
@@ -380,7 +409,7 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
   const auto join = join_frame(channel);
   const auto& ep =
       s.publisher_endpoint ? *s.publisher_endpoint : s.endpoint_for(id + o.subscribers);
-  auto ws = co_await open_session(ep, s.token_for(id), t.stats);
+  auto ws = co_await open_session(ep, s.token_for(id), t.stats, s.next_source());
   beast::flat_buffer buf;
   if (!ws || !co_await call(*ws, buf, join, R"("ref":"j")", t.stats)) {
     ++f.ready;
@@ -538,7 +567,8 @@ result run_connections(setup& s) {
           t.ioc,
           [&, ti]() -> awaitable<void> {
             for (unsigned i = next++; i < o.connections; i = next++) {
-              auto ws = co_await open_session(s.endpoint_for(i), s.token_for(i), t.stats);
+              auto ws = co_await open_session(s.endpoint_for(i), s.token_for(i), t.stats,
+                                              s.next_source());
               ++attempted;
               if (ws) {
                 ++t.stats.connections;
@@ -605,6 +635,8 @@ result run_scenario(const options& o, const std::vector<std::string>& tokens,
     s.publisher_endpoint =
         *resolver.resolve(o.publisher_url->host, std::to_string(o.publisher_url->port)).begin();
   }
+  s.sources = source_addresses_needed(s.endpoints.front().address(), planned_connections(o),
+                                      ephemeral_ports(), o.source_addresses);
   for (unsigned i = 0; i < o.threads; ++i) {
     s.threads.push_back(std::make_unique<worker_thread>());
   }

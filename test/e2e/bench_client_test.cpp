@@ -55,4 +55,10 @@ TEST_CASE("parley-bench connections opens and holds idle sessions") {
   CHECK(j.at("connections") == 200);
   CHECK(j.at("errors") == 0);
   CHECK(j.at("open_s").as_double() > 0);
+
+  // From 127.0.0.1, .2 and .3 in turn (bound before connecting; a failed bind is an error).
+  const auto spread = run_bench(
+      s, {"connections", "--connections", "90", "--duration", "0.2", "--source-addresses", "3"});
+  CHECK(spread.at("connections") == 90);
+  CHECK(spread.at("errors") == 0);
 }

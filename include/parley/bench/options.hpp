@@ -21,18 +21,19 @@ struct options {
   std::vector<target> urls;
   std::optional<target> publisher_url;  ///< fanout: every publisher here, subscribers on --url
   scenario kind = scenario::cycle;
-  unsigned workers = 10;        ///< cycle: -w
-  unsigned cases = 1000;        ///< cycle: -r, per worker
-  bool seed_compat = false;     ///< cycle: the Go server's case
-  unsigned subscribers = 100;   ///< fanout
-  unsigned publishers = 1;      ///< fanout
-  unsigned channels = 1;        ///< fanout: publisher i and subscriber j use channel i % n, j % n
-  double rate = 0;              ///< fanout: messages/s per publisher, 0 = as fast as possible
-  double duration_s = 10;       ///< fanout, connections
-  unsigned connections = 1000;  ///< connections
-  unsigned threads = 1;         ///< client I/O threads (one io_context each)
-  unsigned users = 10;          ///< accounts created and reused
-  unsigned window = 64;         ///< fanout: unacknowledged messages per publisher at most
+  unsigned workers = 10;          ///< cycle: -w
+  unsigned cases = 1000;          ///< cycle: -r, per worker
+  bool seed_compat = false;       ///< cycle: the Go server's case
+  unsigned subscribers = 100;     ///< fanout
+  unsigned publishers = 1;        ///< fanout
+  unsigned channels = 1;          ///< fanout: publisher i and subscriber j use channel i % n, j % n
+  double rate = 0;                ///< fanout: messages/s per publisher, 0 = as fast as possible
+  double duration_s = 10;         ///< fanout, connections
+  unsigned connections = 1000;    ///< connections
+  unsigned threads = 1;           ///< client I/O threads (one io_context each)
+  unsigned users = 10;            ///< accounts created and reused
+  unsigned window = 64;           ///< fanout: unacknowledged messages per publisher at most
+  unsigned source_addresses = 0;  ///< loopback source addresses; 0 = as many as the run needs
   bool json = false;
 };
 

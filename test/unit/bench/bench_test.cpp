@@ -6,6 +6,7 @@
 #include "parley/bench/options.hpp"
 #include "parley/bench/report.hpp"
 #include "parley/bench/scenarios.hpp"
+#include "parley/bench/source_addresses.hpp"
 
 using namespace parley::bench;
 
@@ -127,4 +128,28 @@ TEST_CASE("--publisher-url puts the fanout's publishers on one instance") {
   CHECK(o.urls[0].port == 9001);
   CHECK_FALSE(parse_options({"fanout"}).publisher_url);
   CHECK_THROWS_AS(parse_options({"--publisher-url", "http://x:1"}), usage_error);
+}
+
+TEST_CASE("loopback source addresses are added only when one address runs out of ports") {
+  const auto loopback = boost::asio::ip::make_address("127.0.0.1");
+  CHECK(source_addresses_needed(loopback, 1000, 28232) == 1);
+  CHECK(source_addresses_needed(loopback, 25408, 28232) == 1);  // 90 % of the range
+  CHECK(source_addresses_needed(loopback, 25409, 28232) == 2);
+  CHECK(source_addresses_needed(loopback, 30000, 28232) == 2);
+  CHECK(source_addresses_needed(loopback, 100000, 28232) == 4);
+  CHECK(source_addresses_needed(loopback, 100000000, 28232) == 254);
+  CHECK(source_addresses_needed(loopback, 10, 28232, 3) == 3);  // --source-addresses
+  // Only IPv4 loopback has a /8 of addresses to spread over.
+  CHECK(source_addresses_needed(boost::asio::ip::make_address("10.0.0.1"), 100000, 28232, 3) == 1);
+  CHECK(source_addresses_needed(boost::asio::ip::make_address("::1"), 100000, 28232) == 1);
+
+  CHECK(loopback_source(0, 3).to_string() == "127.0.0.1");
+  CHECK(loopback_source(2, 3).to_string() == "127.0.0.3");
+  CHECK(loopback_source(4, 3).to_string() == "127.0.0.2");
+
+  const auto o = parse_options({"cycle", "-w", "20", "-r", "1500", "--source-addresses", "4"});
+  CHECK(planned_connections(o) == 30000);
+  CHECK(o.source_addresses == 4);
+  CHECK_THROWS_AS(parse_options({"--source-addresses", "255"}), usage_error);
+  CHECK(ephemeral_ports() > 1000);
 }
