@@ -94,7 +94,9 @@ awaitable<void> http_session::run() {
     auto req = parser.release();
     const bool keep_alive = req.keep_alive();
     std::optional<http::response> refused;
-    const auto leftover = beast::buffers_to_string(buffer_.data());
+    // A view, not a copy: most requests are not upgrades, and the session copies what it keeps.
+    const std::string_view leftover(static_cast<const char*>(buffer_.data().data()),
+                                    buffer_.size());
     const auto upgrade = try_upgrade(stream_, leftover, req, thread_, svc_, connections_, refused);
     if (upgrade == upgrade_result::upgraded) {
       upgraded = true;
