@@ -5,7 +5,7 @@
 #include "parley/bench/options.hpp"
 #include "parley/bench/report.hpp"
 #include "parley/bench/scenarios.hpp"
-#include "parley/server/server.hpp"
+#include "parley/util/open_files.hpp"
 
 int main(int argc, char** argv) {
   using namespace parley::bench;
@@ -18,8 +18,7 @@ int main(int argc, char** argv) {
   }
   try {
     const auto opts = parse_options(args);
-    // Thousands of sessions need thousands of descriptors here too.
-    parley::server::raise_open_files_limit();
+    parley::util::raise_open_files_limit();
     const auto tokens = login_users(opts.urls.front(), opts.users);
     progress_fn live;
     if (isatty(STDERR_FILENO)) {

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "parley/net/with_error.hpp"
+#include "parley/util/with_error.hpp"
 
 namespace parley::bench {
 namespace asio = boost::asio;
@@ -22,7 +22,7 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using asio::awaitable;
 using asio::ip::tcp;
-using net::with_error;
+using util::with_error;
 using ws_stream = websocket::stream<beast::tcp_stream>;
 using steady = std::chrono::steady_clock;
 

@@ -1,28 +1,28 @@
 #include "parley/chat/directory.hpp"
 
-#include "parley/auth/credentials.hpp"
-#include "parley/chat/channel_name.hpp"
+#include "parley/model/username.hpp"
+#include "parley/model/channel_name.hpp"
 #include "parley/store/users.hpp"
 
 namespace parley::chat {
 namespace {
 
-channel_access fail(error_code code) {
+channel_access fail(error::code code) {
   return {code, {}};
 }
 
 /// Creates `dm:a:b` with both memberships, if `who` is a participant and the other user exists.
 channel_access create_direct(store::database& db, const actor& who, const std::string& name,
                              std::int64_t now_s) {
-  const auto participants = dm_participants(name);
-  const auto me = auth::username_key(who.username);
+  const auto participants = model::dm_participants(name);
+  const auto me = model::username_key(who.username);
   if (!participants || (participants->first != me && participants->second != me)) {
-    return fail(error_code::forbidden);
+    return fail(error::code::forbidden);
   }
   const auto& peer_name = participants->first == me ? participants->second : participants->first;
   const auto peer = store::find_user_by_name(db, peer_name);
   if (!peer) {
-    return fail(error_code::not_found);
+    return fail(error::code::not_found);
   }
   store::transaction tx(db);
   auto row = store::create_channel(db, name, "dm", who.id, now_s);
@@ -41,11 +41,11 @@ channel_access open_for_join(store::database& db, const actor& who, const std::s
                              std::int64_t now_s) {
   auto row = store::find_channel(db, name);
   if (!row) {
-    if (dm_participants(name)) {
+    if (model::dm_participants(name)) {
       return create_direct(db, who, name, now_s);
     }
-    if (is_server_made(name)) {
-      return fail(error_code::not_found);
+    if (model::is_server_made(name)) {
+      return fail(error::code::not_found);
     }
     row = store::create_channel(db, name, "public", who.id, now_s);
     if (!row) {
@@ -55,7 +55,7 @@ channel_access open_for_join(store::database& db, const actor& who, const std::s
   if (row->is_public()) {
     store::add_member(db, row->id, who.id, now_s);
   } else if (!store::is_member(db, row->id, who.id)) {
-    return fail(error_code::forbidden);
+    return fail(error::code::forbidden);
   }
   return {std::nullopt, *row};
 }
@@ -63,10 +63,10 @@ channel_access open_for_join(store::database& db, const actor& who, const std::s
 channel_access open_for_read(store::database& db, const actor& who, const std::string& name) {
   const auto row = store::find_channel(db, name);
   if (!row) {
-    return fail(error_code::not_found);
+    return fail(error::code::not_found);
   }
   if (!row->is_public() && !store::is_member(db, row->id, who.id)) {
-    return fail(error_code::forbidden);
+    return fail(error::code::forbidden);
   }
   return {std::nullopt, *row};
 }
@@ -77,7 +77,7 @@ channel_access create_channel(store::database& db, const actor& who, const std::
   const auto row =
       store::create_channel(db, name, is_private ? "private" : "public", who.id, now_s);
   if (!row) {
-    return fail(error_code::channel_exists);
+    return fail(error::code::channel_exists);
   }
   store::add_member(db, row->id, who.id, now_s);
   tx.commit();
@@ -89,17 +89,17 @@ invite_result invite(store::database& db, const actor& who, const std::string& c
   invite_result out;
   const auto row = store::find_channel(db, channel);
   if (!row) {
-    out.error = error_code::not_found;
+    out.error = error::code::not_found;
     return out;
   }
-  if (is_server_made(row->name) || !store::is_member(db, row->id, who.id)) {
-    out.error = error_code::forbidden;
+  if (model::is_server_made(row->name) || !store::is_member(db, row->id, who.id)) {
+    out.error = error::code::forbidden;
     return out;
   }
   const auto user =
-      auth::valid_username(invitee) ? store::find_user_by_name(db, invitee) : std::nullopt;
+      model::valid_username(invitee) ? store::find_user_by_name(db, invitee) : std::nullopt;
   if (!user) {
-    out.error = error_code::unknown_user;
+    out.error = error::code::unknown_user;
     return out;
   }
   store::add_member(db, row->id, user->id, now_s);
@@ -111,12 +111,12 @@ invite_result invite(store::database& db, const actor& who, const std::string& c
 direct_channel open_direct(store::database& db, const actor& who, const std::string& to,
                            std::int64_t now_s) {
   direct_channel out;
-  const auto peer = auth::valid_username(to) ? store::find_user_by_name(db, to) : std::nullopt;
+  const auto peer = model::valid_username(to) ? store::find_user_by_name(db, to) : std::nullopt;
   if (!peer) {
-    out.error = error_code::unknown_user;
+    out.error = error::code::unknown_user;
     return out;
   }
-  const auto name = dm_channel_name(who.username, peer->username);
+  const auto name = model::dm_channel_name(who.username, peer->username);
   auto row = store::find_channel(db, name);
   if (!row) {
     const auto created = create_direct(db, who, name, now_s);

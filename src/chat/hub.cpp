@@ -17,11 +17,22 @@ void erase_one(std::vector<session_sink*>& v, session_sink* s) {
   }
 }
 
-shared_frame share(std::string text) {
-  return std::make_shared<const std::string>(std::move(text));
-}
+/// The link of a hub that was never joined to a bus.
+class null_link final : public cluster_link {
+ public:
+  void channel_active(const std::string&, bool) override {}
+  void user_active(std::int64_t, bool) override {}
+  void presence_changed(const presence_entry&, bool) override {}
+  void channel_frame(const std::string&, const shared_frame&) override {}
+  void user_frame(std::int64_t, const shared_frame&) override {}
+};
 
 }  // namespace
+
+cluster_link& hub::nobody() {
+  static null_link instance;
+  return instance;
+}
 
 hub::hub(std::vector<boost::asio::io_context*> threads, metrics::registry& metrics)
     : threads_(std::move(threads)), metrics_(metrics), locals_(threads_.size()) {}
@@ -33,7 +44,7 @@ void hub::attach(std::size_t thread, session_sink* session, const std::string& u
   local.usernames[session] = username;
   std::lock_guard lock(mutex_);
   auto& per_thread = user_threads_[session->user_id()];
-  if (per_thread.empty() && link_ != nullptr) {
+  if (per_thread.empty()) {
     link_->user_active(session->user_id(), true);
   }
   per_thread.resize(threads_.size());
@@ -62,9 +73,7 @@ void hub::detach(std::size_t thread, session_sink* session) {
     --it->second[thread];
     if (std::all_of(it->second.begin(), it->second.end(), [](auto n) { return n == 0; })) {
       user_threads_.erase(it);
-      if (link_ != nullptr) {
-        link_->user_active(session->user_id(), false);
-      }
+      link_->user_active(session->user_id(), false);
     }
   }
 }
@@ -83,25 +92,21 @@ bool hub::subscribe(std::size_t thread, session_sink* session, const std::string
     if (created) {
       it->second.sessions_per_thread.resize(threads_.size());
       metrics_.channels.fetch_add(1, std::memory_order_relaxed);
-      if (link_ != nullptr) {
-        link_->channel_active(channel, true);
-      }
+      link_->channel_active(channel, true);
     }
     ++it->second.sessions_per_thread[thread];
     auto& user = it->second.users[session->user_id()];
     user.first = username;
     if (user.second++ == 0) {
       announce = !remote_.has(channel, session->user_id());
-      if (link_ != nullptr) {
-        link_->presence_changed({channel, session->user_id(), username}, true);
-      }
+      link_->presence_changed({channel, session->user_id(), username}, true);
     }
   }
   // The local index is updated before this thread can run any delivery posted from now on.
   joined.push_back(channel);
   local.channels[channel].push_back(session);
   if (announce) {
-    broadcast_local(channel, share(proto::user_event_frame("user_joined", channel, username)),
+    broadcast_local(channel, proto::make_frame(proto::user_event_frame("user_joined", channel, username)),
                     session->session_id());
   }
   return true;
@@ -144,20 +149,16 @@ bool hub::remove_subscription(std::size_t thread, session_sink* session,
       username = uit->second.first;
       it->second.users.erase(uit);
       announce = !remote_.has(channel, session->user_id());
-      if (link_ != nullptr) {
-        link_->presence_changed({channel, session->user_id(), username}, false);
-      }
+      link_->presence_changed({channel, session->user_id(), username}, false);
     }
     if (it->second.users.empty()) {
       channels_.erase(it);
       metrics_.channels.fetch_sub(1, std::memory_order_relaxed);
-      if (link_ != nullptr) {
-        link_->channel_active(channel, false);
-      }
+      link_->channel_active(channel, false);
     }
   }
   if (announce) {
-    broadcast_local(channel, share(proto::user_event_frame("user_left", channel, username)));
+    broadcast_local(channel, proto::make_frame(proto::user_event_frame("user_left", channel, username)));
   }
   return true;
 }
@@ -197,13 +198,13 @@ std::vector<std::size_t> hub::threads_of_users(const std::vector<std::int64_t>& 
 }
 
 void hub::publish(const outgoing_message& m) {
-  const store::stored_message stored{m.id, m.from, m.text, m.ts_ms};
+  const model::stored_message stored{m.id, m.from, m.text, m.ts_ms};
   delivery d;
   d.channel = m.channel;
   d.message_id = m.id;
-  d.frame = share(proto::message_frame(m.channel, stored));
+  d.frame = proto::make_frame(proto::message_frame(m.channel, stored));
   d.ref_session = m.sender_session;
-  d.ref_frame = m.ref ? share(proto::message_frame(m.channel, stored, m.ref)) : d.frame;
+  d.ref_frame = m.ref ? proto::make_frame(proto::message_frame(m.channel, stored, m.ref)) : d.frame;
   auto targets =
       m.direct ? threads_of_users({m.dm_user_a, m.dm_user_b}) : threads_of_channel(m.channel);
   if (m.direct) {
@@ -222,16 +223,12 @@ void hub::publish(const outgoing_message& m) {
 }
 
 void hub::broadcast(const std::string& channel, shared_frame frame, std::uint64_t except_session) {
-  if (link_ != nullptr) {
-    link_->channel_frame(channel, frame);
-  }
+  link_->channel_frame(channel, frame);
   broadcast_local(channel, std::move(frame), except_session);
 }
 
 void hub::send_to_user(std::int64_t user_id, shared_frame frame) {
-  if (link_ != nullptr) {
-    link_->user_frame(user_id, frame);
-  }
+  link_->user_frame(user_id, frame);
   send_to_user_local(user_id, std::move(frame));
 }
 
@@ -312,7 +309,7 @@ void hub::announce_remote(const std::vector<remote_presence::change>& changes) {
       }
     }
     broadcast_local(c.entry.channel,
-                    share(proto::user_event_frame(c.present ? "user_joined" : "user_left",
+                    proto::make_frame(proto::user_event_frame(c.present ? "user_joined" : "user_left",
                                                   c.entry.channel, c.entry.username)));
   }
 }

@@ -1,11 +1,14 @@
 #include <boost/json.hpp>
 
 #include "parley/auth/credentials.hpp"
+#include "parley/model/username.hpp"
 #include "parley/auth/password.hpp"
 #include "parley/http/handlers.hpp"
+#include "parley/http/token_source.hpp"
 #include "parley/store/revoked_tokens.hpp"
 #include "parley/store/users.hpp"
 #include "parley/util/offload.hpp"
+#include "parley/util/clock.hpp"
 
 namespace parley::http {
 namespace json = boost::json;
@@ -43,27 +46,27 @@ constexpr std::string_view cookie_attributes = "; Path=/; HttpOnly; SameSite=Lax
 
 }  // namespace
 
-std::optional<auth::claims> authenticate(server::services& svc, const request& req,
+std::optional<auth::claims> authenticate(api_context& svc, const request& req,
                                          bool allow_query) {
-  const auto token = auth::extract_token(req[beast_http::field::authorization],
+  const auto token = extract_token(req[beast_http::field::authorization],
                                          req[beast_http::field::cookie], req.target(), allow_query);
   if (token.empty()) {
     return std::nullopt;
   }
-  return svc.tokens.verify(token, auth::unix_now());
+  return svc.tokens.verify(token, util::unix_seconds());
 }
 
-awaitable<reply> handle_signup(server::services& svc, const request& req) {
+awaitable<reply> handle_signup(api_context& svc, const request& req) {
   const auto body = parse_credentials(req);
   if (!body) {
-    co_return make_reply(error_response(req, status::bad_request, error_code::bad_request,
+    co_return make_reply(error_response(req, status::bad_request, error::code::bad_request,
                                         "expected {\"username\":string,\"password\":string}"));
   }
-  if (!auth::valid_username(body->username)) {
-    co_return make_reply(error_response(req, status::bad_request, error_code::invalid_username));
+  if (!model::valid_username(body->username)) {
+    co_return make_reply(error_response(req, status::bad_request, error::code::invalid_username));
   }
   if (!auth::valid_password(body->password)) {
-    co_return make_reply(error_response(req, status::bad_request, error_code::invalid_password));
+    co_return make_reply(error_response(req, status::bad_request, error::code::invalid_password));
   }
   // A taken name is answered before paying for a hash; the insert below still decides races.
   auto lookup = svc.db.run([name = body->username](store::database& db) {
@@ -71,26 +74,26 @@ awaitable<reply> handle_signup(server::services& svc, const request& req) {
   });
   const bool taken = co_await std::move(lookup);
   if (taken) {
-    co_return make_reply(error_response(req, status::conflict, error_code::username_taken));
+    co_return make_reply(error_response(req, status::conflict, error::code::username_taken));
   }
   auto hashing = util::offload(svc.hash_pool.get_executor(),
                                [pw = body->password] { return auth::hash_password(pw); });
   auto hash = co_await std::move(hashing);
   auto insert = svc.db.run([name = body->username, hash = std::move(hash)](store::database& db) {
-    return store::create_user(db, name, hash, auth::unix_now());
+    return store::create_user(db, name, hash, util::unix_seconds());
   });
   const auto created = co_await std::move(insert);
   if (!created) {
-    co_return make_reply(error_response(req, status::conflict, error_code::username_taken));
+    co_return make_reply(error_response(req, status::conflict, error::code::username_taken));
   }
   co_return make_reply(
       json_response(req, status::created, {{"user", user_json(created->id, created->username)}}));
 }
 
-awaitable<reply> handle_login(server::services& svc, const request& req) {
+awaitable<reply> handle_login(api_context& svc, const request& req) {
   const auto body = parse_credentials(req);
   if (!body) {
-    co_return make_reply(error_response(req, status::bad_request, error_code::bad_request,
+    co_return make_reply(error_response(req, status::bad_request, error::code::bad_request,
                                         "expected {\"username\":string,\"password\":string}"));
   }
   auto lookup = svc.db.run(
@@ -105,10 +108,10 @@ awaitable<reply> handle_login(server::services& svc, const request& req) {
   const bool password_ok = co_await std::move(verifying);
   if (!creds || !password_ok) {
     co_return make_reply(
-        error_response(req, status::unauthorized, error_code::invalid_credentials));
+        error_response(req, status::unauthorized, error::code::invalid_credentials));
   }
   auto [token, claims] =
-      svc.tokens.issue(creds->account.id, creds->account.username, auth::unix_now());
+      svc.tokens.issue(creds->account.id, creds->account.username, util::unix_seconds());
   auto res = json_response(req, status::ok,
                            {{"token", token},
                             {"expires_at", claims.expires_at},
@@ -117,16 +120,14 @@ awaitable<reply> handle_login(server::services& svc, const request& req) {
   co_return make_reply(std::move(res));
 }
 
-awaitable<reply> handle_logout(server::services& svc, const request& req) {
+awaitable<reply> handle_logout(api_context& svc, const request& req) {
   if (const auto claims = authenticate(svc, req, false)) {
     auto revoking = svc.db.run([jti = claims->jti, exp = claims->expires_at](store::database& db) {
       store::revoke_token(db, jti, exp);
     });
     co_await std::move(revoking);
-    svc.tokens.revoke(claims->jti, claims->expires_at, auth::unix_now());
-    if (svc.cluster != nullptr) {
-      svc.cluster->token_revoked(claims->jti, claims->expires_at);
-    }
+    svc.tokens.revoke(claims->jti, claims->expires_at, util::unix_seconds());
+    svc.bus.token_revoked(claims->jti, claims->expires_at);
   }
   response res(status::no_content, req.version());
   res.set(beast_http::field::server, "parley");
@@ -137,10 +138,10 @@ awaitable<reply> handle_logout(server::services& svc, const request& req) {
   co_return make_reply(std::move(res));
 }
 
-reply handle_me(server::services& svc, const request& req) {
+reply handle_me(api_context& svc, const request& req) {
   const auto claims = authenticate(svc, req, false);
   if (!claims) {
-    return make_reply(error_response(req, status::unauthorized, error_code::unauthorized));
+    return make_reply(error_response(req, status::unauthorized, error::code::unauthorized));
   }
   return make_reply(
       json_response(req, status::ok, {{"user", user_json(claims->user_id, claims->username)}}));

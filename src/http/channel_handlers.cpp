@@ -18,15 +18,15 @@ namespace {
 /// The access check and the page, read on the store thread in one hop.
 struct history_read {
   chat::channel_access access;
-  store::history_page page;
+  model::history_page page;
 };
 
 }  // namespace
 
-awaitable<reply> handle_channels(server::services& svc, const request& req) {
+awaitable<reply> handle_channels(api_context& svc, const request& req) {
   const auto claims = authenticate(svc, req, false);
   if (!claims) {
-    co_return make_reply(error_response(req, status::unauthorized, error_code::unauthorized));
+    co_return make_reply(error_response(req, status::unauthorized, error::code::unauthorized));
   }
   auto listing = svc.db.run([uid = claims->user_id](store::database& db) {
     return store::list_visible_channels(db, uid);
@@ -40,22 +40,22 @@ awaitable<reply> handle_channels(server::services& svc, const request& req) {
   co_return make_reply(json_response(req, status::ok, {{"channels", std::move(list)}}));
 }
 
-awaitable<reply> handle_channel_messages(server::services& svc, const request& req,
+awaitable<reply> handle_channel_messages(api_context& svc, const request& req,
                                          const std::string& channel) {
   const auto claims = authenticate(svc, req, false);
   if (!claims) {
-    co_return make_reply(error_response(req, status::unauthorized, error_code::unauthorized));
+    co_return make_reply(error_response(req, status::unauthorized, error::code::unauthorized));
   }
   const auto query = parse_query(split_target(req.target()).query);
   if (!query) {
-    co_return make_reply(error_response(req, status::bad_request, error_code::bad_request));
+    co_return make_reply(error_response(req, status::bad_request, error::code::bad_request));
   }
   std::optional<std::int64_t> before;
   int limit = proto::default_history_limit;
   if (auto it = query->find("before"); it != query->end()) {
     const auto n = config::parse_uint(it->second, 0, (1ull << 53));
     if (!n) {
-      co_return make_reply(error_response(req, status::bad_request, error_code::bad_request,
+      co_return make_reply(error_response(req, status::bad_request, error::code::bad_request,
                                           "before must be a message id"));
     }
     before = static_cast<std::int64_t>(*n);
@@ -63,7 +63,7 @@ awaitable<reply> handle_channel_messages(server::services& svc, const request& r
   if (auto it = query->find("limit"); it != query->end()) {
     const auto n = config::parse_uint(it->second, 1, proto::max_history_limit);
     if (!n) {
-      co_return make_reply(error_response(req, status::bad_request, error_code::bad_request,
+      co_return make_reply(error_response(req, status::bad_request, error::code::bad_request,
                                           "limit must be a whole number from 1 to 100"));
     }
     limit = static_cast<int>(*n);
@@ -77,12 +77,12 @@ awaitable<reply> handle_channel_messages(server::services& svc, const request& r
     return out;
   });
   auto outcome = co_await std::move(reading);
-  if (outcome.access.error == error_code::not_found) {
+  if (outcome.access.error == error::code::not_found) {
     co_return make_reply(
-        error_response(req, status::not_found, error_code::not_found, "no such channel"));
+        error_response(req, status::not_found, error::code::not_found, "no such channel"));
   }
   if (outcome.access.error) {
-    co_return make_reply(error_response(req, status::forbidden, error_code::forbidden));
+    co_return make_reply(error_response(req, status::forbidden, error::code::forbidden));
   }
   json::array messages;
   for (const auto& m : outcome.page.messages) {

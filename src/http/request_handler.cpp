@@ -12,7 +12,7 @@ namespace {
 
 /// Liveness (`/healthz`: always 200 while the process serves) and readiness (`/readyz`: 503
 /// while a configured Redis is down, so a balancer can prefer instances that reach the cluster).
-response health(const request& req, const server::services& svc, bool readiness) {
+response health(const request& req, const api_context& svc, bool readiness) {
   const int redis = svc.metrics.redis_connected.load(std::memory_order_relaxed);
   boost::json::object body{{"status", "ok"}};
   if (redis >= 0) {
@@ -26,7 +26,7 @@ response health(const request& req, const server::services& svc, bool readiness)
   return json_response(req, status, std::move(body));
 }
 
-awaitable<reply> dispatch(server::services& svc, const request& req, const routing& r) {
+awaitable<reply> dispatch(api_context& svc, const request& req, const routing& r) {
   switch (r.route) {
     case route::signup:
       co_return co_await handle_signup(svc, req);
@@ -55,26 +55,26 @@ awaitable<reply> dispatch(server::services& svc, const request& req, const routi
     case route::websocket:
       // Reached only without an Upgrade header: the upgrade itself is taken by the session.
       co_return make_reply(error_response(req, beast_http::status::bad_request,
-                                          error_code::bad_request,
+                                          error::code::bad_request,
                                           "/ws expects a WebSocket upgrade"));
     case route::static_file:
       co_return handle_static(svc, req);
   }
   co_return make_reply(
-      error_response(req, beast_http::status::internal_server_error, error_code::internal));
+      error_response(req, beast_http::status::internal_server_error, error::code::internal));
 }
 
 }  // namespace
 
-awaitable<reply> handle_request(server::services& svc, const request& req) {
+awaitable<reply> handle_request(api_context& svc, const request& req) {
   const auto r = route_request(req.method(), split_target(req.target()).path);
   std::optional<reply> out;
   if (r.result == routing::outcome::not_found) {
     out.emplace(
-        make_reply(error_response(req, beast_http::status::not_found, error_code::not_found)));
+        make_reply(error_response(req, beast_http::status::not_found, error::code::not_found)));
   } else if (r.result == routing::outcome::method_not_allowed) {
     auto res =
-        error_response(req, beast_http::status::method_not_allowed, error_code::method_not_allowed);
+        error_response(req, beast_http::status::method_not_allowed, error::code::method_not_allowed);
     res.set(beast_http::field::allow, r.allow);
     out.emplace(make_reply(std::move(res)));
   } else {
@@ -83,7 +83,7 @@ awaitable<reply> handle_request(server::services& svc, const request& req) {
     } catch (const std::exception& e) {
       PARLEY_LOG(error, "http") << req.method_string() << ' ' << req.target() << ": " << e.what();
       out.emplace(make_reply(
-          error_response(req, beast_http::status::internal_server_error, error_code::internal)));
+          error_response(req, beast_http::status::internal_server_error, error::code::internal)));
     }
   }
   const auto label = r.result == routing::outcome::not_found ? std::string_view("unmatched")

@@ -17,7 +17,7 @@ response json_response(const request& req, beast_http::status status,
   return res;
 }
 
-response error_response(const request& req, beast_http::status status, error_code code,
+response error_response(const request& req, beast_http::status status, error::code code,
                         std::string_view message) {
   return json_response(
       req, status,

@@ -7,16 +7,16 @@
 namespace parley::http {
 namespace beast_http = boost::beast::http;
 
-reply handle_static(server::services& svc, const request& req) {
+reply handle_static(api_context& svc, const request& req) {
   const auto file = svc.static_root.empty()
                         ? std::nullopt
                         : resolve_static(svc.static_root, split_target(req.target()).path);
   if (!file) {
-    return make_reply(error_response(req, beast_http::status::not_found, error_code::not_found));
+    return make_reply(error_response(req, beast_http::status::not_found, error::code::not_found));
   }
   if (req.method() != beast_http::verb::get && req.method() != beast_http::verb::head) {
     auto res =
-        error_response(req, beast_http::status::method_not_allowed, error_code::method_not_allowed);
+        error_response(req, beast_http::status::method_not_allowed, error::code::method_not_allowed);
     res.set(beast_http::field::allow, "GET, HEAD");
     return make_reply(std::move(res));
   }
@@ -24,7 +24,7 @@ reply handle_static(server::services& svc, const request& req) {
   boost::beast::error_code ec;
   body.open(file->c_str(), boost::beast::file_mode::scan, ec);
   if (ec) {
-    return make_reply(error_response(req, beast_http::status::not_found, error_code::not_found));
+    return make_reply(error_response(req, beast_http::status::not_found, error::code::not_found));
   }
   const auto size = body.size();
   const auto set_headers = [&](auto& res) {

@@ -8,7 +8,7 @@
 
 #include "parley/http/handlers.hpp"
 #include "parley/log/log.hpp"
-#include "parley/net/with_error.hpp"
+#include "parley/util/with_error.hpp"
 #include "parley/net/ws_session.hpp"
 
 namespace parley::net {
@@ -16,6 +16,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace beast_http = beast::http;
 using asio::awaitable;
+using util::with_error;
 
 namespace {
 
@@ -28,11 +29,11 @@ http::response rejection(const beast_http::request_parser<beast_http::string_bod
   }
   req.keep_alive(false);
   if (ec == beast_http::error::body_limit) {
-    return http::error_response(req, beast_http::status::payload_too_large, error_code::too_large,
+    return http::error_response(req, beast_http::status::payload_too_large, error::code::too_large,
                                 "request body over 64 KiB");
   }
   auto res =
-      http::error_response(req, beast_http::status::bad_request, error_code::bad_request,
+      http::error_response(req, beast_http::status::bad_request, error::code::bad_request,
                            ec == beast_http::error::header_limit ? "request headers too large"
                                                                  : "malformed HTTP request");
   res.keep_alive(false);
@@ -41,7 +42,7 @@ http::response rejection(const beast_http::request_parser<beast_http::string_bod
 
 }  // namespace
 
-http_session::http_session(asio::ip::tcp::socket socket, std::size_t thread, server::services& svc,
+http_session::http_session(asio::ip::tcp::socket socket, std::size_t thread, services& svc,
                            connection_registry& connections)
     : stream_(std::move(socket)), thread_(thread), svc_(svc), connections_(connections) {}
 
@@ -110,7 +111,7 @@ awaitable<void> http_session::run() {
       }
       continue;
     }
-    auto handling = http::handle_request(svc_, req);
+    auto handling = http::handle_request(svc_.api, req);
     auto reply = co_await std::move(handling);
     stream_.expires_after(http_write_timeout);
     auto [write_ec, __] =

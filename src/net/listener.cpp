@@ -8,18 +8,19 @@
 
 #include "parley/log/log.hpp"
 #include "parley/net/http_session.hpp"
-#include "parley/net/with_error.hpp"
+#include "parley/util/with_error.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;
 using asio::ip::tcp;
+using util::with_error;
 
 namespace {
 /// After EMFILE, wait this long before accepting again instead of spinning.
 constexpr std::chrono::milliseconds accept_backoff{50};
 }  // namespace
 
-listener::listener(io_pool& pool, const tcp::endpoint& endpoint, server::services& svc,
+listener::listener(io_pool& pool, const tcp::endpoint& endpoint, services& svc,
                    connection_registry& connections)
     : pool_(pool), acceptor_(pool.at(0)), svc_(svc), connections_(connections) {
   acceptor_.open(endpoint.protocol());

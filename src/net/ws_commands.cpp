@@ -1,26 +1,21 @@
 // The command handlers of ws_session: one per client frame type (contract: "Client → server").
 #include <boost/asio/use_awaitable.hpp>
 
-#include "parley/auth/credentials.hpp"
+#include "parley/model/username.hpp"
 #include "parley/auth/token_service.hpp"
-#include "parley/chat/channel_name.hpp"
+#include "parley/model/channel_name.hpp"
 #include "parley/chat/directory.hpp"
 #include "parley/log/log.hpp"
 #include "parley/net/ws_session.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/store/channels.hpp"
+#include "parley/util/clock.hpp"
 
 namespace parley::net {
 using boost::asio::awaitable;
 using ref_t = std::optional<std::string>;
 
 namespace {
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// The result of an access check plus what the command read in the same store hop.
 template <class T>
@@ -38,7 +33,7 @@ awaitable<void> ws_session::handle_frame(std::string_view text) {
   svc_.metrics.ws_frames_in[static_cast<std::size_t>(known - types.begin())].fetch_add(
       1, std::memory_order_relaxed);
   if (!limiter_.allow(chat::rate_limiter::clock::now())) {
-    send_error(error_code::rate_limited, {}, frame.ref);
+    send_error(error::code::rate_limited, {}, frame.ref);
     co_return;
   }
   if (auto* error = std::get_if<proto::frame_error>(&frame.result)) {
@@ -73,30 +68,28 @@ awaitable<void> ws_session::handle_frame(std::string_view text) {
     }
   } catch (const std::exception& e) {
     PARLEY_LOG(error, "ws") << "frame from " << user_.username << " failed: " << e.what();
-    send_error(error_code::internal, {}, ref);
+    send_error(error::code::internal, {}, ref);
   }
 }
 
 awaitable<void> ws_session::on_join(proto::join_cmd& c, const ref_t& ref) {
   const chat::actor me{user_.user_id, user_.username};
   auto opening = svc_.db.run([me, name = c.channel](store::database& db) {
-    return chat::open_for_join(db, me, name, auth::unix_now());
+    return chat::open_for_join(db, me, name, util::unix_seconds());
   });
   const auto access = co_await std::move(opening);
   if (access.error) {
     send_error(*access.error, {}, ref);
     co_return;
   }
-  const bool newly = svc_.hub->subscribe(thread_, this, c.channel);
+  const bool newly = svc_.hub.subscribe(thread_, this, c.channel);
   auto& state = joined_[c.channel];
   if (newly) {
     state.channel_id = access.channel.id;
     state.delivered_up_to = c.since.value_or(0);
-    if (svc_.cluster != nullptr) {
-      // Hold live messages until `joined` is out; answer once the other instances are heard.
-      state.replaying = true;
-      co_await await_channel_topic(c.channel);
-    }
+    // Hold live messages until `joined` is out; answer once the other instances are heard.
+    state.replaying = true;
+    co_await await_channel_topic(c.channel);
   }
   send(proto::channel_reply("joined", c.channel, ref));
   if (!c.since) {
@@ -127,7 +120,7 @@ awaitable<void> ws_session::replay(const std::string& channel, std::int64_t afte
         done = true;
         break;
       }
-      enqueue(std::make_shared<const std::string>(proto::message_frame(channel, m)));
+      enqueue(proto::make_frame(proto::message_frame(channel, m)));
       cursor = m.id;
     }
   }
@@ -150,13 +143,13 @@ void ws_session::release_held(const std::string& channel, std::int64_t delivered
 }
 
 awaitable<void> ws_session::await_channel_topic(const std::string& channel) {
-  auto listening = svc_.cluster->channel_ready(channel);
+  auto listening = svc_.bus.channel_ready(channel);
   co_await std::move(listening);
 }
 
 void ws_session::on_leave(const proto::leave_cmd& c, const ref_t& ref) {
-  if (!svc_.hub->unsubscribe(thread_, this, c.channel)) {
-    send_error(error_code::not_joined, {}, ref);
+  if (!svc_.hub.unsubscribe(thread_, this, c.channel)) {
+    send_error(error::code::not_joined, {}, ref);
     return;
   }
   joined_.erase(c.channel);
@@ -166,21 +159,19 @@ void ws_session::on_leave(const proto::leave_cmd& c, const ref_t& ref) {
 awaitable<void> ws_session::on_create(proto::create_cmd& c, const ref_t& ref) {
   const chat::actor me{user_.user_id, user_.username};
   auto creating = svc_.db.run([me, name = c.channel, priv = c.is_private](store::database& db) {
-    return chat::create_channel(db, me, name, priv, auth::unix_now());
+    return chat::create_channel(db, me, name, priv, util::unix_seconds());
   });
   const auto created = co_await std::move(creating);
   if (created.error) {
     send_error(*created.error, {}, ref);
     co_return;
   }
-  if (svc_.hub->subscribe(thread_, this, c.channel)) {
+  if (svc_.hub.subscribe(thread_, this, c.channel)) {
     auto& state = joined_[c.channel];
     state.channel_id = created.channel.id;
-    if (svc_.cluster != nullptr) {
-      state.replaying = true;
-      co_await await_channel_topic(c.channel);
-      release_held(c.channel, 0);
-    }
+    state.replaying = true;
+    co_await await_channel_topic(c.channel);
+    release_held(c.channel, 0);
   }
   send(proto::created_frame(c.channel, c.is_private, ref));
 }
@@ -188,16 +179,16 @@ awaitable<void> ws_session::on_create(proto::create_cmd& c, const ref_t& ref) {
 awaitable<void> ws_session::on_invite(proto::invite_cmd& c, const ref_t& ref) {
   const chat::actor me{user_.user_id, user_.username};
   auto inviting = svc_.db.run([me, channel = c.channel, user = c.user](store::database& db) {
-    return chat::invite(db, me, channel, user, auth::unix_now());
+    return chat::invite(db, me, channel, user, util::unix_seconds());
   });
   const auto invited = co_await std::move(inviting);
   if (invited.error) {
     send_error(*invited.error, {}, ref);
     co_return;
   }
-  svc_.hub->send_to_user(
+  svc_.hub.send_to_user(
       invited.invitee_id,
-      std::make_shared<const std::string>(proto::invitation_frame(c.channel, user_.username)));
+      proto::make_frame(proto::invitation_frame(c.channel, user_.username)));
   send(proto::invited_frame(c.channel, invited.invitee_name, ref));
 }
 
@@ -210,12 +201,12 @@ awaitable<void> ws_session::on_send(proto::send_cmd& c, const ref_t& ref) {
   m.sender_thread = thread_;
   m.ref = ref;
   if (!c.to.empty()) {
-    const auto key = auth::username_key(c.to);
+    const auto key = model::username_key(c.to);
     auto it = direct_.find(key);
     if (it == direct_.end()) {
       const chat::actor me{user_.user_id, user_.username};
       auto opening = svc_.db.run([me, to = c.to](store::database& db) {
-        return chat::open_direct(db, me, to, auth::unix_now());
+        return chat::open_direct(db, me, to, util::unix_seconds());
       });
       const auto direct = co_await std::move(opening);
       if (direct.error) {
@@ -239,22 +230,22 @@ awaitable<void> ws_session::on_send(proto::send_cmd& c, const ref_t& ref) {
       });
       const auto access = co_await std::move(checking);
       send_error(
-          access.error == error_code::forbidden ? error_code::forbidden : error_code::not_joined,
+          access.error == error::code::forbidden ? error::code::forbidden : error::code::not_joined,
           {}, ref);
       co_return;
     }
     m.channel = c.channel;
     m.channel_id = it->second.channel_id;
   }
-  m.ts_ms = unix_ms();
-  svc_.messages->append(std::move(m));
+  m.ts_ms = util::unix_millis();
+  svc_.messages.append(std::move(m));
 }
 
 awaitable<void> ws_session::on_history(proto::history_cmd& c, const ref_t& ref) {
   const chat::actor me{user_.user_id, user_.username};
   auto reading =
       svc_.db.run([me, name = c.channel, before = c.before, limit = c.limit](store::database& db) {
-        with_access<store::history_page> out{chat::open_for_read(db, me, name)};
+        with_access<model::history_page> out{chat::open_for_read(db, me, name)};
         if (!out.access.error) {
           out.value = store::read_history(db, out.access.channel.id, before, limit);
         }
@@ -282,8 +273,8 @@ awaitable<void> ws_session::on_seen(proto::seen_cmd& c, const ref_t& ref) {
     send_error(*result.access.error, {}, ref);
     co_return;
   }
-  svc_.hub->broadcast(c.channel,
-                      std::make_shared<const std::string>(
+  svc_.hub.broadcast(c.channel,
+                      proto::make_frame(
                           proto::seen_frame(c.channel, user_.username, result.value, std::nullopt)),
                       id_);
   send(proto::seen_frame(c.channel, user_.username, result.value, ref));
@@ -291,11 +282,11 @@ awaitable<void> ws_session::on_seen(proto::seen_cmd& c, const ref_t& ref) {
 
 void ws_session::on_typing(const proto::typing_cmd& c, const ref_t& ref) {
   if (!joined_.contains(c.channel)) {
-    send_error(error_code::not_joined, {}, ref);
+    send_error(error::code::not_joined, {}, ref);
     return;
   }
-  svc_.hub->broadcast(c.channel,
-                      std::make_shared<const std::string>(
+  svc_.hub.broadcast(c.channel,
+                      proto::make_frame(
                           proto::user_event_frame("typing", c.channel, user_.username)),
                       id_);
 }
@@ -309,7 +300,7 @@ awaitable<void> ws_session::on_presence(proto::presence_cmd& c, const ref_t& ref
     send_error(*access.error, {}, ref);
     co_return;
   }
-  send(proto::presence_frame(c.channel, svc_.hub->present_users(c.channel), ref));
+  send(proto::presence_frame(c.channel, svc_.hub.present_users(c.channel), ref));
 }
 
 awaitable<void> ws_session::on_channels(const ref_t& ref) {

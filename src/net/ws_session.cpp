@@ -11,7 +11,7 @@
 #include "parley/http/handlers.hpp"
 #include "parley/http/url.hpp"
 #include "parley/log/log.hpp"
-#include "parley/net/with_error.hpp"
+#include "parley/util/with_error.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/ws/handshake.hpp"
 
@@ -27,7 +27,7 @@ std::atomic<std::uint64_t> next_session_id{1};
 }  // namespace
 
 ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
-                       server::services& svc, connection_registry& connections, auth::claims user)
+                       services& svc, connection_registry& connections, auth::claims user)
     : conn_(std::move(socket),
             {max_ws_message_bytes, std::chrono::seconds(svc.cfg.idle_timeout_s), close_deadline},
             std::move(leftover)),
@@ -63,11 +63,9 @@ awaitable<void> ws_session::run(http::response switching) {
   if (co_await std::move(accepting)) {
     open_ = true;
     svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
-    svc_.hub->attach(thread_, this, user_.username);
-    if (svc_.cluster != nullptr) {
-      auto listening = svc_.cluster->user_ready(user_.user_id);
-      co_await std::move(listening);
-    }
+    svc_.hub.attach(thread_, this, user_.username);
+    auto listening = svc_.bus.user_ready(user_.user_id);
+    co_await std::move(listening);
     send(proto::hello_frame(user_.user_id, user_.username, svc_.cfg.instance_id));
     for (;;) {
       auto reading = conn_.read();
@@ -78,7 +76,7 @@ awaitable<void> ws_session::run(http::response switching) {
       co_await handle_frame(*text);
     }
     open_ = false;
-    svc_.hub->detach(thread_, this);
+    svc_.hub.detach(thread_, this);
     svc_.metrics.ws_sessions.fetch_sub(1, std::memory_order_relaxed);
   }
   auto finishing = conn_.finish();
@@ -108,13 +106,13 @@ void ws_session::enqueue(chat::shared_frame frame) {
 }
 
 void ws_session::send(std::string frame) {
-  enqueue(std::make_shared<const std::string>(std::move(frame)));
+  enqueue(proto::make_frame(std::move(frame)));
 }
 
-void ws_session::send_error(error_code code, std::string_view message,
+void ws_session::send_error(error::code code, std::string_view message,
                             const std::optional<std::string>& ref) {
   svc_.metrics.errors_total.add({std::string(code_name(code))});
-  if (code == error_code::rate_limited) {
+  if (code == error::code::rate_limited) {
     svc_.metrics.rate_limited_total.fetch_add(1, std::memory_order_relaxed);
   }
   send(proto::error_frame(code, message, ref));
@@ -158,29 +156,40 @@ void ws_session::queue_message(joined_channel& state, std::int64_t id,
 }
 
 upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover, http::request& req,
-                           std::size_t thread, server::services& svc,
+                           std::size_t thread, services& svc,
                            connection_registry& connections,
                            std::optional<http::response>& rejection) {
   if (!beast::websocket::is_upgrade(req) || http::split_target(req.target()).path != "/ws") {
     return upgrade_result::not_an_upgrade;
   }
-  auto claims = http::authenticate(svc, req, true);
+  auto claims = http::authenticate(svc.api, req, true);
   if (!claims) {
     rejection =
-        http::error_response(req, beast::http::status::unauthorized, error_code::unauthorized);
+        http::error_response(req, beast::http::status::unauthorized, error::code::unauthorized);
     svc.metrics.http_requests_total.add({"/ws", "401"});
     return upgrade_result::rejected;
   }
-  auto answer = ws::handshake_response(req);
-  if (answer.result() != beast::http::status::switching_protocols) {
-    svc.metrics.http_requests_total.add({"/ws", std::to_string(answer.result_int())});
-    rejection = std::move(answer);
-    return upgrade_result::rejected;
+  const auto key = req[beast::http::field::sec_websocket_key];
+  switch (ws::check_handshake(req[beast::http::field::sec_websocket_version], key)) {
+    case ws::handshake_verdict::wrong_version:
+      rejection = http::error_response(req, beast::http::status::upgrade_required,
+                                       error::code::bad_request, "WebSocket version 13 only");
+      rejection->set(beast::http::field::sec_websocket_version, "13");
+      break;
+    case ws::handshake_verdict::bad_key:
+      rejection = http::error_response(req, beast::http::status::bad_request,
+                                       error::code::bad_request,
+                                       "missing or malformed Sec-WebSocket-Key");
+      break;
+    case ws::handshake_verdict::accept:
+      svc.metrics.http_requests_total.add({"/ws", "101"});
+      std::make_shared<ws_session>(stream.release_socket(), std::string(leftover), thread, svc,
+                                   connections, std::move(*claims))
+          ->start(ws::switching_protocols(req.version(), key));
+      return upgrade_result::upgraded;
   }
-  svc.metrics.http_requests_total.add({"/ws", "101"});
-  std::make_shared<ws_session>(stream.release_socket(), std::string(leftover), thread, svc,
-                               connections, std::move(*claims))
-      ->start(std::move(answer));
+  svc.metrics.http_requests_total.add({"/ws", std::to_string(rejection->result_int())});
+  return upgrade_result::rejected;
   return upgrade_result::upgraded;
 }
 

@@ -2,7 +2,7 @@
 
 namespace parley::proto {
 
-boost::json::object message_json(std::string_view channel, const store::stored_message& m) {
+boost::json::object message_json(std::string_view channel, const model::stored_message& m) {
   return {{"type", "message"}, {"channel", channel}, {"id", m.id},
           {"from", m.from},    {"text", m.text},     {"ts", m.ts_ms}};
 }

@@ -14,7 +14,7 @@ std::string encode(json::object frame, const std::optional<std::string>& ref) {
   return json::serialize(frame);
 }
 
-std::string error_frame(error_code code, std::string_view message,
+std::string error_frame(error::code code, std::string_view message,
                         const std::optional<std::string>& ref) {
   return encode({{"type", "error"},
                  {"code", code_name(code)},
@@ -58,7 +58,7 @@ std::string seen_frame(std::string_view channel, std::string_view user, std::int
   return encode({{"type", "seen"}, {"channel", channel}, {"user", user}, {"id", id}}, ref);
 }
 
-std::string history_frame(std::string_view channel, const store::history_page& page,
+std::string history_frame(std::string_view channel, const model::history_page& page,
                           const std::optional<std::string>& ref) {
   json::array messages;
   messages.reserve(page.messages.size());
@@ -81,7 +81,7 @@ std::string presence_frame(std::string_view channel, const std::vector<std::stri
   return encode({{"type", "presence"}, {"channel", channel}, {"users", std::move(list)}}, ref);
 }
 
-std::string channels_frame(const std::vector<store::channel_summary>& channels,
+std::string channels_frame(const std::vector<model::channel_summary>& channels,
                            const std::optional<std::string>& ref) {
   json::array list;
   for (const auto& c : channels) {
@@ -91,7 +91,7 @@ std::string channels_frame(const std::vector<store::channel_summary>& channels,
   return encode({{"type", "channels"}, {"channels", std::move(list)}}, ref);
 }
 
-std::string message_frame(std::string_view channel, const store::stored_message& m,
+std::string message_frame(std::string_view channel, const model::stored_message& m,
                           const std::optional<std::string>& ref) {
   return encode(message_json(channel, m), ref);
 }

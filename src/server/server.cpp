@@ -1,16 +1,18 @@
 #include "parley/server/server.hpp"
 
-#include <sys/resource.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "parley/auth/password.hpp"
+#include "parley/chat/local_bus.hpp"
+#include "parley/cluster/redis_bus.hpp"
 #include "parley/log/log.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/store/revoked_tokens.hpp"
+#include "parley/util/open_files.hpp"
 #include "parley/util/random.hpp"
+#include "parley/util/clock.hpp"
 
 namespace parley::server {
 namespace asio = boost::asio;
@@ -55,31 +57,18 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
 
 }  // namespace
 
-std::uint64_t raise_open_files_limit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    return 0;
-  }
-  if (lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-    getrlimit(RLIMIT_NOFILE, &lim);
-  }
-  return lim.rlim_cur;
-}
-
 server::server(config::config cfg)
     : cfg_(std::move(cfg)),
       hash_pool_(std::min(max_hash_threads, std::max(1u, std::thread::hardware_concurrency()))),
       tokens_(cfg_.jwt_secret, cfg_.token_ttl_s),
       connections_(metrics_),
       io_(cfg_.threads) {
-  const auto files = raise_open_files_limit();
+  const auto files = util::raise_open_files_limit();
   PARLEY_LOG(info, "server") << "open-files limit raised to the hard limit: " << files;
 
   store_ = std::make_unique<store::store>(cfg_.db_path);
   tokens_.load(store_->run_blocking(
-      [](store::database& db) { return store::load_revoked_tokens(db, auth::unix_now()); }));
+      [](store::database& db) { return store::load_revoked_tokens(db, util::unix_seconds()); }));
 
   std::vector<asio::io_context*> contexts;
   for (std::size_t i = 0; i < io_.size(); ++i) {
@@ -88,31 +77,29 @@ server::server(config::config cfg)
   hub_ = std::make_unique<chat::hub>(std::move(contexts), metrics_);
   if (cfg_.redis) {
     // Unique even if two instances were given the same name: it tells our echoes apart.
-    bus_ = std::make_unique<cluster::bus>(*cfg_.redis, cfg_.instance_id + "/" + util::random_hex(4),
-                                          *hub_, *store_, tokens_, metrics_);
-    hub_->set_link(bus_.get());
+    bus_ = std::make_unique<cluster::redis_bus>(*cfg_.redis,
+                                                cfg_.instance_id + "/" + util::random_hex(4),
+                                                *hub_, *store_, tokens_, metrics_);
+  } else {
+    bus_ = std::make_unique<chat::local_bus>(*hub_);
   }
+  hub_->set_link(*bus_);
   messages_ = std::make_unique<chat::message_log>(
       *store_, metrics_,
       [this](store::database& db, const std::vector<chat::outgoing_message>& batch) {
-        if (bus_) {
-          bus_->committed(db, batch);
-          return;
-        }
-        for (const auto& m : batch) {
-          hub_->publish(m);
-        }
+        bus_->committed(db, batch);
       },
       [this](const chat::outgoing_message& m) {
         hub_->send_to_session(m.sender_thread, m.sender_session,
-                              std::make_shared<const std::string>(proto::error_frame(
-                                  error_code::internal, "the message could not be stored", m.ref)));
+                              proto::make_frame(proto::error_frame(
+                                  error::code::internal, "the message could not be stored", m.ref)));
       });
 
-  services_ = std::unique_ptr<services>(new services{
-      cfg_, *store_, hash_pool_, tokens_, metrics_, canonical_static_root(cfg_.static_dir),
-      auth::hash_password("parley: the hash unknown users are checked against"), hub_.get(),
-      messages_.get(), bus_.get()});
+  api_ = std::unique_ptr<http::api_context>(new http::api_context{
+      *store_, hash_pool_, tokens_, metrics_, *bus_, canonical_static_root(cfg_.static_dir),
+      auth::hash_password("parley: the hash unknown users are checked against")});
+  services_ = std::unique_ptr<net::services>(
+      new net::services{cfg_, *store_, metrics_, *hub_, *messages_, *bus_, *api_});
 
   const auto endpoint = resolve_listen(cfg_);
   try {
@@ -133,18 +120,16 @@ int server::run() {
   int received = 0;
   signals.async_wait([&](const boost::system::error_code&, int sig) { received = sig; });
 
-  if (bus_) {
-    bus_->start();
-  }
+  bus_->start();
   io_.start();
   listener_->start();
   PARLEY_LOG(info, "server") << "listening on " << endpoint_text(listener_->local_endpoint())
                              << " (instance " << cfg_.instance_id << ", " << io_.size()
                              << " I/O threads, database " << cfg_.db_path << ", schema "
                              << store_->schema_version() << ", "
-                             << (bus_ ? "cluster over Redis " + cfg_.redis->host + ":" +
-                                            std::to_string(cfg_.redis->port)
-                                      : std::string("standalone"))
+                             << (cfg_.redis ? "cluster over Redis " + cfg_.redis->host + ":" +
+                                                 std::to_string(cfg_.redis->port)
+                                           : std::string("standalone"))
                              << ")";
   signals_ctx.run();
   PARLEY_LOG(info, "server") << "signal " << received << ": shutting down";
@@ -167,9 +152,7 @@ void server::shutdown() {
   listener_.reset();
   hash_pool_.join();
   store_->stop();
-  if (bus_) {
-    bus_->stop();
-  }
+  bus_->stop();
 }
 
 }  // namespace parley::server

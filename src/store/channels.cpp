@@ -5,7 +5,7 @@
 
 namespace parley::store {
 
-std::vector<channel_summary> list_visible_channels(database& db, std::int64_t user_id) {
+std::vector<model::channel_summary> list_visible_channels(database& db, std::int64_t user_id) {
   // Ids are dense per channel (the message log numbers them without gaps), so the unread count
   // is a subtraction, not a scan.
   auto& q = db.prepare(
@@ -17,7 +17,7 @@ std::vector<channel_summary> list_visible_channels(database& db, std::int64_t us
       "LEFT JOIN read_markers r ON r.channel_id = c.id AND r.user_id = ?1 "
       "WHERE c.kind = 'public' OR mine.user_id IS NOT NULL ORDER BY c.name");
   q.bind(1, user_id);
-  std::vector<channel_summary> out;
+  std::vector<model::channel_summary> out;
   while (q.step()) {
     out.push_back(
         {q.column_text(0), q.column_text(1) != "public", q.column_int64(2), q.column_int64(3)});
@@ -25,13 +25,13 @@ std::vector<channel_summary> list_visible_channels(database& db, std::int64_t us
   return out;
 }
 
-std::optional<channel_row> find_channel(database& db, std::string_view name) {
+std::optional<model::channel_row> find_channel(database& db, std::string_view name) {
   auto& q = db.prepare("SELECT id, name, kind FROM channels WHERE name = ?");
   q.bind(1, name);
   if (!q.step()) {
     return std::nullopt;
   }
-  channel_row out{q.column_int64(0), q.column_text(1), q.column_text(2)};
+  model::channel_row out{q.column_int64(0), q.column_text(1), q.column_text(2)};
   q.reset();
   return out;
 }
@@ -44,7 +44,7 @@ bool is_member(database& db, std::int64_t channel_id, std::int64_t user_id) {
   return found;
 }
 
-std::optional<channel_row> create_channel(database& db, std::string_view name,
+std::optional<model::channel_row> create_channel(database& db, std::string_view name,
                                           std::string_view kind, std::int64_t creator_id,
                                           std::int64_t now_s) {
   auto& q = db.prepare(
@@ -54,7 +54,7 @@ std::optional<channel_row> create_channel(database& db, std::string_view name,
   if (db.changes() == 0) {
     return std::nullopt;
   }
-  return channel_row{db.last_insert_rowid(), std::string(name), std::string(kind)};
+  return model::channel_row{db.last_insert_rowid(), std::string(name), std::string(kind)};
 }
 
 void add_member(database& db, std::int64_t channel_id, std::int64_t user_id, std::int64_t now_s) {
@@ -92,20 +92,20 @@ std::int64_t last_message_id(database& db, std::int64_t channel_id) {
   return last;
 }
 
-std::vector<stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
+std::vector<model::stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
                                        int limit) {
   auto& q = db.prepare(
       "SELECT id, sender, text, ts FROM messages WHERE channel_id = ? AND id > ? "
       "ORDER BY id LIMIT ?");
   q.bind(1, channel_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
-  std::vector<stored_message> out;
+  std::vector<model::stored_message> out;
   while (q.step()) {
     out.push_back({q.column_int64(0), q.column_text(1), q.column_text(2), q.column_int64(3)});
   }
   return out;
 }
 
-history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,
+model::history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,
                           int limit) {
   auto& q = db.prepare(
       "SELECT id, sender, text, ts FROM messages WHERE channel_id = ? AND id < ? "
@@ -113,7 +113,7 @@ history_page read_history(database& db, std::int64_t channel_id, std::optional<s
   q.bind(1, channel_id)
       .bind(2, before.value_or(std::numeric_limits<std::int64_t>::max()))
       .bind(3, static_cast<std::int64_t>(limit) + 1);
-  history_page page;
+  model::history_page page;
   while (q.step()) {
     page.messages.push_back(
         {q.column_int64(0), q.column_text(1), q.column_text(2), q.column_int64(3)});

@@ -1,6 +1,7 @@
 #include "parley/store/migrations.hpp"
 
-#include <chrono>
+#include "parley/util/clock.hpp"
+
 
 namespace parley::store {
 
@@ -38,13 +39,10 @@ migrate_outcome migrate(database& db, const std::vector<migration>& steps) {
         continue;
       }
       db.exec(step.sql);
-      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
       db.prepare("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)")
           .bind(1, step.version)
           .bind(2, step.name)
-          .bind(3, now)
+          .bind(3, util::unix_seconds())
           .run();
       tx.commit();
     } catch (const sqlite_error& e) {

@@ -1,6 +1,6 @@
 #include "parley/store/users.hpp"
 
-#include "parley/auth/credentials.hpp"
+#include "parley/model/username.hpp"
 
 namespace parley::store {
 
@@ -10,7 +10,7 @@ std::optional<user> create_user(database& db, std::string_view username,
       "INSERT INTO users(username, username_key, password_hash, created_at) VALUES (?, ?, ?, ?) "
       "ON CONFLICT(username_key) DO NOTHING");
   insert.bind(1, username)
-      .bind(2, auth::username_key(username))
+      .bind(2, model::username_key(username))
       .bind(3, password_hash)
       .bind(4, now_s);
   insert.run();
@@ -22,7 +22,7 @@ std::optional<user> create_user(database& db, std::string_view username,
 
 std::optional<user_credentials> find_credentials(database& db, std::string_view username) {
   auto& q = db.prepare("SELECT id, username, password_hash FROM users WHERE username_key = ?");
-  q.bind(1, auth::username_key(username));
+  q.bind(1, model::username_key(username));
   if (!q.step()) {
     return std::nullopt;
   }

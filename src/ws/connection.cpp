@@ -6,12 +6,12 @@
 
 #include <array>
 
-#include "parley/net/with_error.hpp"
+#include "parley/util/with_error.hpp"
 
 namespace parley::ws {
 namespace asio = boost::asio;
 using asio::awaitable;
-using net::with_error;
+using util::with_error;
 
 namespace {
 
@@ -45,7 +45,8 @@ connection::connection(asio::ip::tcp::socket socket, limits lim, std::string lef
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
 }
 
-awaitable<bool> connection::accept(http::response answer) {
+awaitable<bool> connection::accept(
+    boost::beast::http::response<boost::beast::http::string_body> answer) {
   const bool switching = answer.result() == boost::beast::http::status::switching_protocols;
   auto [ec, n] = co_await boost::beast::http::async_write(socket_, answer, with_error);
   if (ec || !switching) {

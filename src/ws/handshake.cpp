@@ -34,23 +34,21 @@ std::string accept_key(std::string_view client_key) {
   return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n)};
 }
 
-http::response handshake_response(const http::request& req) {
-  if (req[beast_http::field::sec_websocket_version] != "13") {
-    auto res = http::error_response(req, beast_http::status::upgrade_required,
-                                    error_code::bad_request, "WebSocket version 13 only");
-    res.set(beast_http::field::sec_websocket_version, "13");
-    return res;
+handshake_verdict check_handshake(std::string_view version, std::string_view key) {
+  if (version != "13") {
+    return handshake_verdict::wrong_version;
   }
-  const auto key = req[beast_http::field::sec_websocket_key];
-  if (!well_formed_key(key)) {
-    return http::error_response(req, beast_http::status::bad_request, error_code::bad_request,
-                                "missing or malformed Sec-WebSocket-Key");
-  }
-  http::response res{beast_http::status::switching_protocols, req.version()};
+  return well_formed_key(key) ? handshake_verdict::accept : handshake_verdict::bad_key;
+}
+
+beast_http::response<beast_http::string_body> switching_protocols(unsigned http_version,
+                                                                  std::string_view client_key) {
+  beast_http::response<beast_http::string_body> res{beast_http::status::switching_protocols,
+                                                    http_version};
   res.set(beast_http::field::server, "parley");
   res.set(beast_http::field::upgrade, "websocket");
   res.set(beast_http::field::connection, "Upgrade");
-  res.set(beast_http::field::sec_websocket_accept, accept_key(key));
+  res.set(beast_http::field::sec_websocket_accept, accept_key(client_key));
   return res;
 }
 

@@ -41,12 +41,4 @@ class token_service {
   std::size_t purge_at_ = 1024;
 };
 
-/// The token a request carries: `Authorization: Bearer`, then the `parley_token` cookie, then
-/// (only when `allow_query`, i.e. on /ws) the `token` query parameter. Empty when none.
-std::string extract_token(std::string_view authorization, std::string_view cookie,
-                          std::string_view target, bool allow_query);
-
-/// Seconds since the epoch.
-std::int64_t unix_now();
-
 }  // namespace parley::auth

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "parley/error/error_code.hpp"
+#include "parley/error/code.hpp"
 #include "parley/store/channels.hpp"
 #include "parley/store/database.hpp"
 
@@ -18,8 +18,8 @@ struct actor {
 
 /// A channel the actor may use, or the error code that says why not.
 struct channel_access {
-  std::optional<error_code> error;
-  store::channel_row channel;
+  std::optional<error::code> error;
+  model::channel_row channel;
 };
 
 // The contract's access rules, decided on the store thread in one hop each.
@@ -39,7 +39,7 @@ channel_access create_channel(store::database& db, const actor& who, const std::
 
 /// The invitee of a successful invite.
 struct invite_result {
-  std::optional<error_code> error;
+  std::optional<error::code> error;
   std::int64_t invitee_id = 0;
   std::string invitee_name;  ///< as registered
 };
@@ -50,8 +50,8 @@ invite_result invite(store::database& db, const actor& who, const std::string& c
 
 /// The DM channel for a send with `to`, created with both memberships on first use.
 struct direct_channel {
-  std::optional<error_code> error;
-  store::channel_row channel;
+  std::optional<error::code> error;
+  model::channel_row channel;
   std::int64_t peer_id = 0;
 };
 

@@ -27,8 +27,9 @@ class hub {
  public:
   hub(std::vector<boost::asio::io_context*> threads, metrics::registry& metrics);
 
-  /// Joins the hub to a cluster; set before the first session attaches.
-  void set_link(cluster_link* link) { link_ = link; }
+  /// Joins the hub to the bus (a local one when standalone); set before the first session
+  /// attaches.
+  void set_link(cluster_link& link) { link_ = &link; }
 
   /// A session opened on `thread`.
   void attach(std::size_t thread, session_sink* session, const std::string& username);
@@ -114,7 +115,9 @@ class hub {
   std::unordered_map<std::string, channel_entry> channels_;
   std::unordered_map<std::int64_t, std::vector<std::uint32_t>> user_threads_;
   std::vector<local_index> locals_;
-  cluster_link* link_ = nullptr;
+  /// Until set_link: a hub on its own (unit tests) tells nobody.
+  static cluster_link& nobody();
+  cluster_link* link_ = &nobody();
   remote_presence remote_;  ///< under mutex_
 };
 

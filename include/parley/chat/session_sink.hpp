@@ -1,13 +1,13 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
+
+#include "parley/proto/shared_frame.hpp"
 
 namespace parley::chat {
 
-/// An encoded frame shared by every recipient: encoded once, never copied per session.
-using shared_frame = std::shared_ptr<const std::string>;
+using proto::shared_frame;
 
 /// What the hub needs from a local WebSocket session. Called only on the session's own thread,
 /// while the hub walks its index: implementations must not call back into the hub from here

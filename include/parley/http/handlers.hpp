@@ -7,26 +7,26 @@
 #include "parley/auth/jwt.hpp"
 #include "parley/http/responses.hpp"
 #include "parley/http/router.hpp"
-#include "parley/server/services.hpp"
+#include "parley/http/api_context.hpp"
 
 namespace parley::http {
 
 /// Routes and answers one request (everything but the WebSocket upgrade), counting it in metrics.
 /// `req` must outlive the returned awaitable.
-boost::asio::awaitable<reply> handle_request(server::services& svc, const request& req);
+boost::asio::awaitable<reply> handle_request(api_context& svc, const request& req);
 
 /// The caller's claims when the request carries a valid token.
-std::optional<auth::claims> authenticate(server::services& svc, const request& req,
+std::optional<auth::claims> authenticate(api_context& svc, const request& req,
                                          bool allow_query);
 
 // One function per endpoint; each answers exactly as the contract's HTTP table says.
-boost::asio::awaitable<reply> handle_signup(server::services& svc, const request& req);
-boost::asio::awaitable<reply> handle_login(server::services& svc, const request& req);
-boost::asio::awaitable<reply> handle_logout(server::services& svc, const request& req);
-reply handle_me(server::services& svc, const request& req);
-boost::asio::awaitable<reply> handle_channels(server::services& svc, const request& req);
-boost::asio::awaitable<reply> handle_channel_messages(server::services& svc, const request& req,
+boost::asio::awaitable<reply> handle_signup(api_context& svc, const request& req);
+boost::asio::awaitable<reply> handle_login(api_context& svc, const request& req);
+boost::asio::awaitable<reply> handle_logout(api_context& svc, const request& req);
+reply handle_me(api_context& svc, const request& req);
+boost::asio::awaitable<reply> handle_channels(api_context& svc, const request& req);
+boost::asio::awaitable<reply> handle_channel_messages(api_context& svc, const request& req,
                                                       const std::string& channel);
-reply handle_static(server::services& svc, const request& req);
+reply handle_static(api_context& svc, const request& req);
 
 }  // namespace parley::http

@@ -5,7 +5,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/value.hpp>
 
-#include "parley/error/error_code.hpp"
+#include "parley/error/code.hpp"
 
 namespace parley::http {
 
@@ -23,7 +23,7 @@ response json_response(const request& req, boost::beast::http::status status,
                        const boost::json::value& body);
 
 /// The contract's error body `{"error":{"code","message"}}`.
-response error_response(const request& req, boost::beast::http::status status, error_code code,
+response error_response(const request& req, boost::beast::http::status status, error::code code,
                         std::string_view message = {});
 
 /// Wraps a finished response as a reply.

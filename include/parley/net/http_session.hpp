@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "parley/net/connection_registry.hpp"
-#include "parley/server/services.hpp"
+#include "parley/net/services.hpp"
 
 namespace parley::net {
 
@@ -23,7 +23,7 @@ inline constexpr std::chrono::seconds http_write_timeout{30};
 /// the socket over when a request upgrades to a WebSocket.
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(boost::asio::ip::tcp::socket socket, std::size_t thread, server::services& svc,
+  http_session(boost::asio::ip::tcp::socket socket, std::size_t thread, services& svc,
                connection_registry& connections);
 
   /// Spawns the session's coroutine on the socket's executor.
@@ -37,7 +37,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::size_t thread_;
-  server::services& svc_;
+  services& svc_;
   connection_registry& connections_;
   bool idle_ = false;
   bool stopping_ = false;

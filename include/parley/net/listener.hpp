@@ -5,7 +5,7 @@
 
 #include "parley/net/connection_registry.hpp"
 #include "parley/net/io_pool.hpp"
-#include "parley/server/services.hpp"
+#include "parley/net/services.hpp"
 
 namespace parley::net {
 
@@ -14,7 +14,7 @@ class listener {
  public:
   /// Binds and listens at once so a bad address or a port in use fails the start.
   /// Throws boost::system::system_error.
-  listener(io_pool& pool, const boost::asio::ip::tcp::endpoint& endpoint, server::services& svc,
+  listener(io_pool& pool, const boost::asio::ip::tcp::endpoint& endpoint, services& svc,
            connection_registry& connections);
 
   /// Starts the accept loop.
@@ -29,7 +29,7 @@ class listener {
 
   io_pool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  server::services& svc_;
+  services& svc_;
   connection_registry& connections_;
 };
 

@@ -15,7 +15,7 @@
 #include "parley/http/responses.hpp"
 #include "parley/net/connection_registry.hpp"
 #include "parley/proto/client_frame.hpp"
-#include "parley/server/services.hpp"
+#include "parley/net/services.hpp"
 #include "parley/store/channels.hpp"
 #include "parley/ws/connection.hpp"
 
@@ -37,7 +37,7 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
  public:
   /// `leftover`: bytes the client sent after its upgrade request.
   ws_session(boost::asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
-             server::services& svc, connection_registry& connections, auth::claims user);
+             services& svc, connection_registry& connections, auth::claims user);
 
   /// Writes the 101 answer and runs the session.
   void start(http::response switching);
@@ -91,14 +91,14 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
   void queue_message(joined_channel& state, std::int64_t id, const chat::shared_frame& frame);
 
   void send(std::string frame);
-  void send_error(error_code code, std::string_view message, const std::optional<std::string>& ref);
+  void send_error(error::code code, std::string_view message, const std::optional<std::string>& ref);
   void enqueue(chat::shared_frame frame);
   /// Closes with `code`/`reason` once what is queued before it is written.
   void close(std::uint16_t code, std::string_view reason);
 
   ws::connection conn_;
   std::size_t thread_;
-  server::services& svc_;
+  services& svc_;
   connection_registry& connections_;
   auth::claims user_;
   std::uint64_t id_;
@@ -108,7 +108,7 @@ class ws_session : public chat::session_sink, public std::enable_shared_from_thi
 
   std::unordered_map<std::string, joined_channel> joined_;
   /// DM channels already resolved, by the peer's lower-cased name: (channel, peer id).
-  std::unordered_map<std::string, std::pair<store::channel_row, std::int64_t>> direct_;
+  std::unordered_map<std::string, std::pair<model::channel_row, std::int64_t>> direct_;
 };
 
 /// What try_upgrade did with a request.
@@ -118,7 +118,7 @@ enum class upgrade_result { not_an_upgrade, rejected, upgraded };
 /// upgrade on /ws (the stream is then moved from); `leftover` is what was read past the request.
 /// `rejected`: answer `rejection` (401, 400 or 426) instead.
 upgrade_result try_upgrade(boost::beast::tcp_stream& stream, std::string_view leftover,
-                           http::request& req, std::size_t thread, server::services& svc,
+                           http::request& req, std::size_t thread, services& svc,
                            connection_registry& connections,
                            std::optional<http::response>& rejection);
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <variant>
 
-#include "parley/error/error_code.hpp"
+#include "parley/error/code.hpp"
 
 namespace parley::proto {
 
@@ -59,7 +59,7 @@ using command = std::variant<join_cmd, leave_cmd, create_cmd, invite_cmd, send_c
 
 /// A parse failure: the error frame to send (with the frame's ref when it had a usable one).
 struct frame_error {
-  error_code code;
+  error::code code;
   std::string message;
 };
 

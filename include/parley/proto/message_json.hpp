@@ -4,11 +4,11 @@
 
 #include <string_view>
 
-#include "parley/store/channels.hpp"
+#include "parley/model/message.hpp"
 
 namespace parley::proto {
 
 /// The contract's `message` object: {"type":"message","channel","id","from","text","ts"}.
-boost::json::object message_json(std::string_view channel, const store::stored_message& m);
+boost::json::object message_json(std::string_view channel, const model::stored_message& m);
 
 }  // namespace parley::proto

@@ -8,15 +8,16 @@
 #include <string_view>
 #include <vector>
 
-#include "parley/error/error_code.hpp"
-#include "parley/store/channels.hpp"
+#include "parley/error/code.hpp"
+#include "parley/model/channel.hpp"
+#include "parley/model/message.hpp"
 
 namespace parley::proto {
 
 /// Serializes a frame object, adding "ref" when the reply answers a frame that carried one.
 std::string encode(boost::json::object frame, const std::optional<std::string>& ref = std::nullopt);
 
-std::string error_frame(error_code code, std::string_view message,
+std::string error_frame(error::code code, std::string_view message,
                         const std::optional<std::string>& ref);
 std::string hello_frame(std::int64_t user_id, std::string_view username, std::string_view instance);
 /// {"type":<type>,"channel":<channel>} for joined, left and similar replies.
@@ -32,13 +33,13 @@ std::string user_event_frame(std::string_view type, std::string_view channel,
                              std::string_view user);
 std::string seen_frame(std::string_view channel, std::string_view user, std::int64_t id,
                        const std::optional<std::string>& ref);
-std::string history_frame(std::string_view channel, const store::history_page& page,
+std::string history_frame(std::string_view channel, const model::history_page& page,
                           const std::optional<std::string>& ref);
 std::string presence_frame(std::string_view channel, const std::vector<std::string>& users,
                            const std::optional<std::string>& ref);
-std::string channels_frame(const std::vector<store::channel_summary>& channels,
+std::string channels_frame(const std::vector<model::channel_summary>& channels,
                            const std::optional<std::string>& ref);
-std::string message_frame(std::string_view channel, const store::stored_message& m,
+std::string message_frame(std::string_view channel, const model::stored_message& m,
                           const std::optional<std::string>& ref = std::nullopt);
 
 }  // namespace parley::proto

@@ -5,12 +5,16 @@
 #include <memory>
 
 #include "parley/auth/token_service.hpp"
+#include "parley/chat/bus.hpp"
+#include "parley/chat/hub.hpp"
+#include "parley/chat/message_log.hpp"
 #include "parley/config/config.hpp"
 #include "parley/metrics/registry.hpp"
 #include "parley/net/connection_registry.hpp"
 #include "parley/net/io_pool.hpp"
+#include "parley/http/api_context.hpp"
 #include "parley/net/listener.hpp"
-#include "parley/server/services.hpp"
+#include "parley/net/services.hpp"
 #include "parley/store/store.hpp"
 
 namespace parley::server {
@@ -33,16 +37,14 @@ class server {
   std::unique_ptr<store::store> store_;
   boost::asio::thread_pool hash_pool_;
   auth::token_service tokens_;
-  std::unique_ptr<services> services_;
   net::connection_registry connections_;
   net::io_pool io_;
   std::unique_ptr<chat::hub> hub_;
   std::unique_ptr<chat::message_log> messages_;
-  std::unique_ptr<cluster::bus> bus_;  ///< only with PARLEY_REDIS_URL
+  std::unique_ptr<chat::bus> bus_;  ///< Redis with PARLEY_REDIS_URL, else local
+  std::unique_ptr<http::api_context> api_;
+  std::unique_ptr<net::services> services_;
   std::unique_ptr<net::listener> listener_;
 };
-
-/// Raises the open-files soft limit to the hard limit; returns the new soft limit.
-std::uint64_t raise_open_files_limit();
 
 }  // namespace parley::server

@@ -6,50 +6,22 @@
 #include <string_view>
 #include <vector>
 
+#include "parley/model/channel.hpp"
+#include "parley/model/message.hpp"
 #include "parley/store/database.hpp"
 
 namespace parley::store {
 
-/// A channel as stored; kind is "public", "private", "dm" or "match".
-struct channel_row {
-  std::int64_t id = 0;
-  std::string name;
-  std::string kind;
-  bool is_public() const { return kind == "public"; }
-};
-
-/// One entry of a channel list.
-struct channel_summary {
-  std::string name;
-  bool is_private = false;  ///< server-made channels count as private
-  std::int64_t members = 0;
-  std::int64_t unread = 0;  ///< messages after the user's read marker; 0 where not a member
-};
-
-/// A stored message.
-struct stored_message {
-  std::int64_t id = 0;
-  std::string from;
-  std::string text;
-  std::int64_t ts_ms = 0;
-};
-
-/// A page of history, oldest first.
-struct history_page {
-  std::vector<stored_message> messages;
-  bool has_more = false;
-};
-
 /// Every public channel and every other channel the user is a member of, by name, with unread
 /// counts.
-std::vector<channel_summary> list_visible_channels(database& db, std::int64_t user_id);
+std::vector<model::channel_summary> list_visible_channels(database& db, std::int64_t user_id);
 
-std::optional<channel_row> find_channel(database& db, std::string_view name);
+std::optional<model::channel_row> find_channel(database& db, std::string_view name);
 
 bool is_member(database& db, std::int64_t channel_id, std::int64_t user_id);
 
 /// Inserts a channel; nullopt when the name exists.
-std::optional<channel_row> create_channel(database& db, std::string_view name,
+std::optional<model::channel_row> create_channel(database& db, std::string_view name,
                                           std::string_view kind, std::int64_t creator_id,
                                           std::int64_t now_s);
 
@@ -65,11 +37,11 @@ std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_
 std::int64_t last_message_id(database& db, std::int64_t channel_id);
 
 /// Up to `limit` messages with id > after, oldest first.
-std::vector<stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
+std::vector<model::stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
                                        int limit);
 
 /// At most `limit` messages with id < before (newest ones when no before), oldest first.
-history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,
+model::history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,
                           int limit);
 
 }  // namespace parley::store

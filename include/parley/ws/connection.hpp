@@ -3,6 +3,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -11,7 +13,6 @@
 #include <string>
 #include <string_view>
 
-#include "parley/http/responses.hpp"
 #include "parley/ws/frame.hpp"
 
 namespace parley::ws {
@@ -45,7 +46,8 @@ class connection {
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
   /// Writes the handshake answer; true when it was a 101 and the connection is now open.
-  boost::asio::awaitable<bool> accept(http::response answer);
+  boost::asio::awaitable<bool> accept(
+      boost::beast::http::response<boost::beast::http::string_body> answer);
 
   /// The next text message (valid until the next call). nullopt once the connection is over:
   /// the close handshake finished, the socket failed, or the peer broke the protocol (it is

@@ -6,7 +6,7 @@ using namespace parley;
 using namespace parley::proto;
 
 namespace {
-error_code error_of(std::string_view text) {
+error::code error_of(std::string_view text) {
   const auto f = parse_client_frame(text);
   REQUIRE(std::holds_alternative<frame_error>(f.result));
   return std::get<frame_error>(f.result).code;
@@ -51,36 +51,36 @@ TEST_CASE("ref is carried through, also on errors") {
   CHECK(f.type == "ping");
   f = parse_client_frame(R"({"type":"nope","ref":"r2"})");
   CHECK(f.ref == "r2");
-  CHECK(std::get<frame_error>(f.result).code == error_code::unknown_type);
+  CHECK(std::get<frame_error>(f.result).code == error::code::unknown_type);
 }
 
 TEST_CASE("bad frames map to the contract's codes") {
-  CHECK(error_of("") == error_code::bad_request);
-  CHECK(error_of("null") == error_code::bad_request);
-  CHECK(error_of(R"(["type"])") == error_code::bad_request);
-  CHECK(error_of(R"({"ref":"x"})") == error_code::bad_request);
-  CHECK(error_of(R"({"type":"ping","ref":1})") == error_code::bad_request);
+  CHECK(error_of("") == error::code::bad_request);
+  CHECK(error_of("null") == error::code::bad_request);
+  CHECK(error_of(R"(["type"])") == error::code::bad_request);
+  CHECK(error_of(R"({"ref":"x"})") == error::code::bad_request);
+  CHECK(error_of(R"({"type":"ping","ref":1})") == error::code::bad_request);
   CHECK(error_of(R"({"type":"ping","ref":")" + std::string(65, 'x') + "\"}") ==
-        error_code::bad_request);
-  CHECK(error_of(R"({"type":"PING"})") == error_code::unknown_type);
-  CHECK(error_of(R"({"type":"join"})") == error_code::bad_request);
-  CHECK(error_of(R"({"type":"join","channel":""})") == error_code::invalid_channel);
-  CHECK(error_of(R"({"type":"join","channel":"a b"})") == error_code::invalid_channel);
-  CHECK(error_of(R"({"type":"join","channel":"dm:bob:alice"})") == error_code::invalid_channel);
-  CHECK(error_of(R"({"type":"join","channel":"x:y"})") == error_code::invalid_channel);
-  CHECK(error_of(R"({"type":"join","channel":"g","since":-1})") == error_code::bad_request);
-  CHECK(error_of(R"({"type":"join","channel":"g","since":1.5})") == error_code::bad_request);
+        error::code::bad_request);
+  CHECK(error_of(R"({"type":"PING"})") == error::code::unknown_type);
+  CHECK(error_of(R"({"type":"join"})") == error::code::bad_request);
+  CHECK(error_of(R"({"type":"join","channel":""})") == error::code::invalid_channel);
+  CHECK(error_of(R"({"type":"join","channel":"a b"})") == error::code::invalid_channel);
+  CHECK(error_of(R"({"type":"join","channel":"dm:bob:alice"})") == error::code::invalid_channel);
+  CHECK(error_of(R"({"type":"join","channel":"x:y"})") == error::code::invalid_channel);
+  CHECK(error_of(R"({"type":"join","channel":"g","since":-1})") == error::code::bad_request);
+  CHECK(error_of(R"({"type":"join","channel":"g","since":1.5})") == error::code::bad_request);
   CHECK(error_of(R"({"type":"join","channel":"g","since":9007199254740992})") ==
-        error_code::bad_request);
-  CHECK(error_of(R"({"type":"create","channel":"dm:a:b"})") == error_code::invalid_channel);
-  CHECK(error_of(R"({"type":"send","text":"x"})") == error_code::bad_request);
+        error::code::bad_request);
+  CHECK(error_of(R"({"type":"create","channel":"dm:a:b"})") == error::code::invalid_channel);
+  CHECK(error_of(R"({"type":"send","text":"x"})") == error::code::bad_request);
   CHECK(error_of(R"({"type":"send","channel":"g","to":"bob","text":"x"})") ==
-        error_code::bad_request);
-  CHECK(error_of(R"({"type":"send","channel":"g","text":""})") == error_code::bad_request);
+        error::code::bad_request);
+  CHECK(error_of(R"({"type":"send","channel":"g","text":""})") == error::code::bad_request);
   CHECK(error_of(R"({"type":"send","channel":"g","text":")" + std::string(4001, 'x') + "\"}") ==
-        error_code::bad_request);
-  CHECK(error_of(R"({"type":"send","channel":"g"})") == error_code::bad_request);
-  CHECK(error_of(R"({"type":"history","channel":"g","limit":101})") == error_code::bad_request);
-  CHECK(error_of(R"({"type":"seen","channel":"g","id":"1"})") == error_code::bad_request);
-  CHECK(error_of(R"({"type":"invite","channel":"g"})") == error_code::bad_request);
+        error::code::bad_request);
+  CHECK(error_of(R"({"type":"send","channel":"g"})") == error::code::bad_request);
+  CHECK(error_of(R"({"type":"history","channel":"g","limit":101})") == error::code::bad_request);
+  CHECK(error_of(R"({"type":"seen","channel":"g","id":"1"})") == error::code::bad_request);
+  CHECK(error_of(R"({"type":"invite","channel":"g"})") == error::code::bad_request);
 }

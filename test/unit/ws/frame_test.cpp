@@ -4,9 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "parley/http/responses.hpp"
 #include "parley/ws/frame.hpp"
-#include "parley/ws/handshake.hpp"
 #include "support/raw_ws.hpp"
 
 using namespace parley;
@@ -152,26 +150,4 @@ TEST_CASE("an oversized message is refused from its header, before its payload a
   const auto e = reader.next({bytes.data(), bytes.size()});
   CHECK(e.what == kind::error);
   CHECK(e.code == ws::close_code::too_big);
-}
-
-TEST_CASE("the handshake answers RFC 6455's sample key and refuses bad requests") {
-  CHECK(ws::accept_key("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-
-  http::request req{boost::beast::http::verb::get, "/ws", 11};
-  req.set(boost::beast::http::field::upgrade, "websocket");
-  req.set(boost::beast::http::field::connection, "Upgrade");
-  req.set(boost::beast::http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
-  req.set(boost::beast::http::field::sec_websocket_version, "13");
-  auto ok = ws::handshake_response(req);
-  CHECK(ok.result_int() == 101);
-  CHECK(ok[boost::beast::http::field::sec_websocket_accept] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-
-  req.set(boost::beast::http::field::sec_websocket_version, "8");
-  const auto old = ws::handshake_response(req);
-  CHECK(old.result_int() == 426);
-  CHECK(old[boost::beast::http::field::sec_websocket_version] == "13");
-
-  req.set(boost::beast::http::field::sec_websocket_version, "13");
-  req.set(boost::beast::http::field::sec_websocket_key, "short");
-  CHECK(ws::handshake_response(req).result_int() == 400);
 }

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "parley/auth/token_service.hpp"
-#include "parley/chat/cluster_link.hpp"
+#include "parley/chat/bus.hpp"
 #include "parley/chat/hub.hpp"
 #include "parley/cluster/delivery_order.hpp"
 #include "parley/cluster/wire.hpp"
@@ -37,15 +37,15 @@ constexpr std::chrono::seconds subscribe_wait{2};
 /// subscribing hiredis connection on a thread of its own. Local delivery never waits for it:
 /// while Redis is away the instance keeps serving its own sessions, reconnects with backoff,
 /// then re-subscribes and reads from the shared database what it missed.
-class bus final : public chat::cluster_link {
+class redis_bus final : public chat::bus {
  public:
-  bus(const config::redis_url& url, std::string node, chat::hub& hub, store::store& db,
+  redis_bus(const config::redis_url& url, std::string node, chat::hub& hub, store::store& db,
       auth::token_service& tokens, metrics::registry& metrics);
-  ~bus() override;
+  ~redis_bus() override;
 
-  void start();
+  void start() override;
   /// Closes both connections and joins the thread.
-  void stop();
+  void stop() override;
 
   // chat::cluster_link (any thread; only queues work)
   void channel_active(const std::string& channel, bool active) override;
@@ -55,18 +55,19 @@ class bus final : public chat::cluster_link {
   void user_frame(std::int64_t user_id, const chat::shared_frame& frame) override;
 
   /// A committed batch (store thread): delivered here in order, then told to the others.
-  void committed(store::database& db, const std::vector<chat::outgoing_message>& batch);
+  void committed(store::database& db,
+                 const std::vector<chat::outgoing_message>& batch) override;
   /// A logout on this instance (any thread).
-  void token_revoked(const std::string& jti, std::int64_t expires_at);
+  void token_revoked(const std::string& jti, std::int64_t expires_at) override;
 
   /// Complete (on the awaiting coroutine's executor) once Redis has confirmed this instance's
   /// subscription to the channel's / the user's topic, so that nothing another instance
   /// publishes afterwards is missed: a join answers `joined`, a connect says `hello`, only
   /// then. At once while Redis is away; after `subscribe_wait` at most.
-  boost::asio::awaitable<void> channel_ready(const std::string& channel) {
+  boost::asio::awaitable<void> channel_ready(std::string channel) override {
     return topic_ready(topics_.channel(channel));
   }
-  boost::asio::awaitable<void> user_ready(std::int64_t user_id) {
+  boost::asio::awaitable<void> user_ready(std::int64_t user_id) override {
     return topic_ready(topics_.user(user_id));
   }
 

@@ -1,8 +1,8 @@
-#include "parley/chat/channel_name.hpp"
+#include "parley/model/channel_name.hpp"
 
-#include "parley/auth/credentials.hpp"
+#include "parley/model/username.hpp"
 
-namespace parley::chat {
+namespace parley::model {
 namespace {
 
 bool name_char(char c) {
@@ -36,8 +36,8 @@ bool valid_channel_reference(std::string_view name) {
 }
 
 std::string dm_channel_name(std::string_view user_a, std::string_view user_b) {
-  auto a = auth::username_key(user_a);
-  auto b = auth::username_key(user_b);
+  auto a = username_key(user_a);
+  auto b = username_key(user_b);
   if (b < a) {
     std::swap(a, b);
   }
@@ -56,11 +56,11 @@ std::optional<std::pair<std::string, std::string>> dm_participants(std::string_v
   }
   const auto a = rest.substr(0, colon);
   const auto b = rest.substr(colon + 1);
-  if (!auth::valid_username(a) || !auth::valid_username(b) || auth::username_key(a) != a ||
-      auth::username_key(b) != b || b < a) {
+  if (!valid_username(a) || !valid_username(b) || username_key(a) != a ||
+      username_key(b) != b || b < a) {
     return std::nullopt;
   }
   return std::make_pair(std::string(a), std::string(b));
 }
 
-}  // namespace parley::chat
+}  // namespace parley::model

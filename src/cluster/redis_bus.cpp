@@ -1,4 +1,4 @@
-#include "parley/cluster/bus.hpp"
+#include "parley/cluster/redis_bus.hpp"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -7,6 +7,7 @@
 
 #include "parley/log/log.hpp"
 #include "parley/store/revoked_tokens.hpp"
+#include "parley/util/clock.hpp"
 
 namespace parley::cluster {
 namespace asio = boost::asio;
@@ -20,7 +21,7 @@ constexpr std::size_t max_in_flight = 200000;
 
 }  // namespace
 
-bus::bus(const config::redis_url& url, std::string node, chat::hub& hub, store::store& db,
+redis_bus::redis_bus(const config::redis_url& url, std::string node, chat::hub& hub, store::store& db,
          auth::token_service& tokens, metrics::registry& metrics)
     : node_(std::move(node)),
       topics_(url.db),
@@ -43,11 +44,11 @@ bus::bus(const config::redis_url& url, std::string node, chat::hub& hub, store::
   sub_.on_subscribed([this](std::string_view topic) { on_subscribed(topic); });
 }
 
-bus::~bus() {
+redis_bus::~redis_bus() {
   stop();
 }
 
-void bus::start() {
+void redis_bus::start() {
   asio::post(ctx_, [this] {
     connect_publisher();
     connect_subscriber();
@@ -56,7 +57,7 @@ void bus::start() {
   thread_ = std::thread([this] { ctx_.run(); });
 }
 
-void bus::stop() {
+void redis_bus::stop() {
   if (!thread_.joinable()) {
     return;
   }
@@ -73,7 +74,7 @@ void bus::stop() {
   thread_.join();
 }
 
-void bus::connect_publisher() {
+void redis_bus::connect_publisher() {
   pub_.open(
       [this](bool ok) {
         if (!ok) {
@@ -97,7 +98,7 @@ void bus::connect_publisher() {
       });
 }
 
-void bus::connect_subscriber() {
+void redis_bus::connect_subscriber() {
   sub_.open(
       [this](bool ok) {
         if (!ok) {
@@ -122,7 +123,7 @@ void bus::connect_subscriber() {
       });
 }
 
-void bus::retry(bool publisher) {
+void redis_bus::retry(bool publisher) {
   if (stopping_) {
     return;
   }
@@ -138,14 +139,14 @@ void bus::retry(bool publisher) {
   });
 }
 
-void bus::update_state() {
+void redis_bus::update_state() {
   const int now = pub_.ready() && sub_.ready() ? 1 : 0;
   if (metrics_.redis_connected.exchange(now, std::memory_order_relaxed) != now) {
     PARLEY_LOG(info, "redis") << (now ? "cluster bus up" : "cluster bus down: serving locally");
   }
 }
 
-void bus::on_subscribed(std::string_view topic) {
+void redis_bus::on_subscribed(std::string_view topic) {
   if (topic != topics_.cluster()) {
     std::string t(topic);
     if (!wanted_.contains(t)) {
@@ -172,18 +173,18 @@ void bus::on_subscribed(std::string_view topic) {
   // is confirmed (above).
   announce(envelope::kind::hello);
   db_.post([this](store::database& db) {
-    tokens_.load(store::load_revoked_tokens(db, auth::unix_now()));
+    tokens_.load(store::load_revoked_tokens(db, util::unix_seconds()));
   });
 }
 
-envelope bus::stamped(envelope::kind type) const {
+envelope redis_bus::stamped(envelope::kind type) const {
   envelope e;
   e.type = type;
   e.node = node_;
   return e;
 }
 
-void bus::announce(envelope::kind type) {
+void redis_bus::announce(envelope::kind type) {
   auto e = stamped(type);
   if (type == envelope::kind::hello || type == envelope::kind::snapshot) {
     e.entries = hub_.local_presence();
@@ -191,7 +192,7 @@ void bus::announce(envelope::kind type) {
   publish(topics_.cluster(), encode(e));
 }
 
-void bus::publish(const std::string& topic, const std::string& payload) {
+void redis_bus::publish(const std::string& topic, const std::string& payload) {
   if (!pub_.ready() || pub_.in_flight() >= max_in_flight ||
       !pub_.command({"PUBLISH", topic, payload}, [this](std::optional<redis::reply> r) {
         if (!r || r->error) {
@@ -204,7 +205,7 @@ void bus::publish(const std::string& topic, const std::string& payload) {
   }
 }
 
-void bus::on_message(std::string_view, std::string_view payload) {
+void redis_bus::on_message(std::string_view, std::string_view payload) {
   last_heard_ = clock::now();
   auto e = decode(payload);
   if (!e) {
@@ -217,7 +218,7 @@ void bus::on_message(std::string_view, std::string_view payload) {
   on_envelope(std::move(*e));
 }
 
-void bus::on_envelope(envelope e) {
+void redis_bus::on_envelope(envelope e) {
   const auto now = clock::now();
   const bool known = peers_.contains(e.node);
   peers_[e.node] = now;
@@ -241,10 +242,10 @@ void bus::on_envelope(envelope e) {
       }
       break;
     case envelope::kind::channel_frame:
-      hub_.broadcast_local(e.channel, std::make_shared<const std::string>(std::move(e.frame)));
+      hub_.broadcast_local(e.channel, proto::make_frame(std::move(e.frame)));
       break;
     case envelope::kind::user_frame:
-      hub_.send_to_user_local(e.user_id, std::make_shared<const std::string>(std::move(e.frame)));
+      hub_.send_to_user_local(e.user_id, proto::make_frame(std::move(e.frame)));
       break;
     case envelope::kind::presence:
       hub_.remote_presence_changed(e.node, e.entry, e.present);
@@ -257,7 +258,7 @@ void bus::on_envelope(envelope e) {
       hub_.remote_presence_replaced(e.node, e.entries);
       break;
     case envelope::kind::revoke:
-      tokens_.revoke(e.jti, e.expires_at, auth::unix_now());
+      tokens_.revoke(e.jti, e.expires_at, util::unix_seconds());
       break;
     case envelope::kind::resync:
       db_.post([this](store::database& db) { order_.catch_up(db); });
@@ -267,7 +268,7 @@ void bus::on_envelope(envelope e) {
   }
 }
 
-void bus::tick() {
+void redis_bus::tick() {
   if (stopping_) {
     return;
   }
@@ -305,18 +306,18 @@ void bus::tick() {
   });
 }
 
-void bus::channel_active(const std::string& channel, bool active) {
+void redis_bus::channel_active(const std::string& channel, bool active) {
   db_.post([this, channel, active](store::database& db) {
     active ? order_.activate(db, channel) : order_.deactivate(channel);
   });
   asio::post(ctx_, [this, topic = topics_.channel(channel), active] { want(topic, active); });
 }
 
-void bus::user_active(std::int64_t user_id, bool active) {
+void redis_bus::user_active(std::int64_t user_id, bool active) {
   asio::post(ctx_, [this, topic = topics_.user(user_id), active] { want(topic, active); });
 }
 
-void bus::want(const std::string& topic, bool wanted) {
+void redis_bus::want(const std::string& topic, bool wanted) {
   if (wanted) {
     if (wanted_.insert(topic).second) {
       sub_.subscribe(topic);
@@ -327,7 +328,7 @@ void bus::want(const std::string& topic, bool wanted) {
   }
 }
 
-asio::awaitable<void> bus::topic_ready(std::string topic) {
+asio::awaitable<void> redis_bus::topic_ready(std::string topic) {
   return asio::async_initiate<const asio::use_awaitable_t<>, void()>(
       [this](auto handler, std::string t) {
         auto ex = asio::get_associated_executor(handler);
@@ -339,7 +340,7 @@ asio::awaitable<void> bus::topic_ready(std::string topic) {
       asio::use_awaitable, std::move(topic));
 }
 
-void bus::when_subscribed(std::string topic, std::function<void()> done) {
+void redis_bus::when_subscribed(std::string topic, std::function<void()> done) {
   asio::post(ctx_, [this, topic = std::move(topic), done = std::move(done)]() mutable {
     if (!sub_.ready() || confirmed_.contains(topic) || stopping_) {
       done();
@@ -349,7 +350,7 @@ void bus::when_subscribed(std::string topic, std::function<void()> done) {
   });
 }
 
-void bus::release_waiters(bool all, clock::time_point now) {
+void redis_bus::release_waiters(bool all, clock::time_point now) {
   for (auto it = waiters_.begin(); it != waiters_.end();) {
     auto& list = it->second;
     auto keep = std::partition(list.begin(), list.end(),
@@ -362,14 +363,14 @@ void bus::release_waiters(bool all, clock::time_point now) {
   }
 }
 
-void bus::presence_changed(const chat::presence_entry& entry, bool present) {
+void redis_bus::presence_changed(const chat::presence_entry& entry, bool present) {
   auto e = stamped(envelope::kind::presence);
   e.entry = entry;
   e.present = present;
   asio::post(ctx_, [this, payload = encode(e)] { publish(topics_.cluster(), payload); });
 }
 
-void bus::channel_frame(const std::string& channel, const chat::shared_frame& frame) {
+void redis_bus::channel_frame(const std::string& channel, const chat::shared_frame& frame) {
   auto e = stamped(envelope::kind::channel_frame);
   e.channel = channel;
   e.frame = *frame;
@@ -378,7 +379,7 @@ void bus::channel_frame(const std::string& channel, const chat::shared_frame& fr
   });
 }
 
-void bus::user_frame(std::int64_t user_id, const chat::shared_frame& frame) {
+void redis_bus::user_frame(std::int64_t user_id, const chat::shared_frame& frame) {
   auto e = stamped(envelope::kind::user_frame);
   e.user_id = user_id;
   e.frame = *frame;
@@ -387,14 +388,14 @@ void bus::user_frame(std::int64_t user_id, const chat::shared_frame& frame) {
   });
 }
 
-void bus::token_revoked(const std::string& jti, std::int64_t expires_at) {
+void redis_bus::token_revoked(const std::string& jti, std::int64_t expires_at) {
   auto e = stamped(envelope::kind::revoke);
   e.jti = jti;
   e.expires_at = expires_at;
   asio::post(ctx_, [this, payload = encode(e)] { publish(topics_.cluster(), payload); });
 }
 
-void bus::committed(store::database& db, const std::vector<chat::outgoing_message>& batch) {
+void redis_bus::committed(store::database& db, const std::vector<chat::outgoing_message>& batch) {
   std::vector<std::pair<std::string, std::string>> out;
   out.reserve(batch.size());
   auto e = stamped(envelope::kind::message);

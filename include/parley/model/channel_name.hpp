@@ -5,7 +5,7 @@
 #include <string_view>
 #include <utility>
 
-namespace parley::chat {
+namespace parley::model {
 
 inline constexpr std::size_t max_channel_name = 64;
 
@@ -27,4 +27,4 @@ std::string dm_channel_name(std::string_view user_a, std::string_view user_b);
 /// The two lower-cased participants of a `dm:a:b` name; nullopt for any other name.
 std::optional<std::pair<std::string, std::string>> dm_participants(std::string_view name);
 
-}  // namespace parley::chat
+}  // namespace parley::model
