@@ -1,7 +1,7 @@
 #include "parley/chat/directory.hpp"
 
-#include "parley/model/username.hpp"
 #include "parley/model/channel_name.hpp"
+#include "parley/model/username.hpp"
 #include "parley/store/users.hpp"
 
 namespace parley::chat {
@@ -69,6 +69,28 @@ channel_access open_for_read(store::database& db, const actor& who, const std::s
     return fail(error::code::forbidden);
   }
   return {std::nullopt, *row};
+}
+
+history_read read_history(store::database& db, const actor& who, const std::string& name,
+                          std::optional<std::int64_t> before, int limit) {
+  history_read out;
+  auto access = open_for_read(db, who, name);
+  out.error = access.error;
+  if (!out.error) {
+    out.page = store::read_history(db, access.channel.id, before, limit);
+  }
+  return out;
+}
+
+marker_update mark_seen(store::database& db, const actor& who, const std::string& name,
+                        std::int64_t id) {
+  marker_update out;
+  auto access = open_for_read(db, who, name);
+  out.error = access.error;
+  if (!out.error) {
+    out.marker = store::advance_read_marker(db, who.id, access.channel.id, id);
+  }
+  return out;
 }
 
 channel_access create_channel(store::database& db, const actor& who, const std::string& name,

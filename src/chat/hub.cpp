@@ -106,7 +106,8 @@ bool hub::subscribe(std::size_t thread, session_sink* session, const std::string
   joined.push_back(channel);
   local.channels[channel].push_back(session);
   if (announce) {
-    broadcast_local(channel, proto::make_frame(proto::user_event_frame("user_joined", channel, username)),
+    broadcast_local(channel,
+                    proto::make_frame(proto::user_event_frame("user_joined", channel, username)),
                     session->session_id());
   }
   return true;
@@ -158,7 +159,8 @@ bool hub::remove_subscription(std::size_t thread, session_sink* session,
     }
   }
   if (announce) {
-    broadcast_local(channel, proto::make_frame(proto::user_event_frame("user_left", channel, username)));
+    broadcast_local(channel,
+                    proto::make_frame(proto::user_event_frame("user_left", channel, username)));
   }
   return true;
 }
@@ -308,9 +310,9 @@ void hub::announce_remote(const std::vector<remote_presence::change>& changes) {
         continue;
       }
     }
-    broadcast_local(c.entry.channel,
-                    proto::make_frame(proto::user_event_frame(c.present ? "user_joined" : "user_left",
-                                                  c.entry.channel, c.entry.username)));
+    broadcast_local(c.entry.channel, proto::make_frame(proto::user_event_frame(
+                                         c.present ? "user_joined" : "user_left", c.entry.channel,
+                                         c.entry.username)));
   }
 }
 

@@ -1,14 +1,14 @@
 #include <boost/json.hpp>
 
 #include "parley/auth/credentials.hpp"
-#include "parley/model/username.hpp"
 #include "parley/auth/password.hpp"
 #include "parley/http/handlers.hpp"
 #include "parley/http/token_source.hpp"
+#include "parley/model/username.hpp"
 #include "parley/store/revoked_tokens.hpp"
 #include "parley/store/users.hpp"
-#include "parley/util/offload.hpp"
 #include "parley/util/clock.hpp"
+#include "parley/util/offload.hpp"
 
 namespace parley::http {
 namespace json = boost::json;
@@ -46,10 +46,9 @@ constexpr std::string_view cookie_attributes = "; Path=/; HttpOnly; SameSite=Lax
 
 }  // namespace
 
-std::optional<auth::claims> authenticate(api_context& svc, const request& req,
-                                         bool allow_query) {
+std::optional<auth::claims> authenticate(api_context& svc, const request& req, bool allow_query) {
   const auto token = extract_token(req[beast_http::field::authorization],
-                                         req[beast_http::field::cookie], req.target(), allow_query);
+                                   req[beast_http::field::cookie], req.target(), allow_query);
   if (token.empty()) {
     return std::nullopt;
   }

@@ -13,16 +13,6 @@ namespace json = boost::json;
 using boost::asio::awaitable;
 using status = boost::beast::http::status;
 
-namespace {
-
-/// The access check and the page, read on the store thread in one hop.
-struct history_read {
-  chat::channel_access access;
-  model::history_page page;
-};
-
-}  // namespace
-
 awaitable<reply> handle_channels(api_context& svc, const request& req) {
   const auto claims = authenticate(svc, req, false);
   if (!claims) {
@@ -70,18 +60,14 @@ awaitable<reply> handle_channel_messages(api_context& svc, const request& req,
   }
   const chat::actor me{claims->user_id, claims->username};
   auto reading = svc.db.run([channel, me, before, limit](store::database& db) {
-    history_read out{chat::open_for_read(db, me, channel), {}};
-    if (!out.access.error) {
-      out.page = store::read_history(db, out.access.channel.id, before, limit);
-    }
-    return out;
+    return chat::read_history(db, me, channel, before, limit);
   });
   auto outcome = co_await std::move(reading);
-  if (outcome.access.error == error::code::not_found) {
+  if (outcome.error == error::code::not_found) {
     co_return make_reply(
         error_response(req, status::not_found, error::code::not_found, "no such channel"));
   }
-  if (outcome.access.error) {
+  if (outcome.error) {
     co_return make_reply(error_response(req, status::forbidden, error::code::forbidden));
   }
   json::array messages;

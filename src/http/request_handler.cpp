@@ -73,8 +73,8 @@ awaitable<reply> handle_request(api_context& svc, const request& req) {
     out.emplace(
         make_reply(error_response(req, beast_http::status::not_found, error::code::not_found)));
   } else if (r.result == routing::outcome::method_not_allowed) {
-    auto res =
-        error_response(req, beast_http::status::method_not_allowed, error::code::method_not_allowed);
+    auto res = error_response(req, beast_http::status::method_not_allowed,
+                              error::code::method_not_allowed);
     res.set(beast_http::field::allow, r.allow);
     out.emplace(make_reply(std::move(res)));
   } else {

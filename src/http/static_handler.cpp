@@ -15,8 +15,8 @@ reply handle_static(api_context& svc, const request& req) {
     return make_reply(error_response(req, beast_http::status::not_found, error::code::not_found));
   }
   if (req.method() != beast_http::verb::get && req.method() != beast_http::verb::head) {
-    auto res =
-        error_response(req, beast_http::status::method_not_allowed, error::code::method_not_allowed);
+    auto res = error_response(req, beast_http::status::method_not_allowed,
+                              error::code::method_not_allowed);
     res.set(beast_http::field::allow, "GET, HEAD");
     return make_reply(std::move(res));
   }

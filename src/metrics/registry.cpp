@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -60,6 +61,12 @@ std::uint64_t resident_memory_bytes() {
   return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
+void registry::count_frame_in(std::string_view type) {
+  const auto known = std::find(ws_frame_types.begin(), ws_frame_types.end() - 1, type);
+  ws_frames_in[static_cast<std::size_t>(known - ws_frame_types.begin())].fetch_add(
+      1, std::memory_order_relaxed);
+}
+
 void registry::count_frame_out(std::string_view frame) {
   constexpr std::string_view prefix = R"({"type":")";
   std::size_t index = ws_out_frame_types.size() - 1;
@@ -78,6 +85,9 @@ void registry::count_frame_out(std::string_view frame) {
 
 std::string registry::render() const {
   std::ostringstream out;
+  family(out, "parley_build_info", "gauge", "Always 1; the labels name the version and instance.");
+  out << "parley_build_info{version=\"" << escape_label(PARLEY_VERSION) << "\",instance=\""
+      << escape_label(instance_id) << "\"} 1\n";
   single(out, "parley_connections", "gauge", "Open TCP connections.", connections);
   single(out, "parley_ws_sessions", "gauge", "Open WebSocket sessions.", ws_sessions);
   single(out, "parley_channels", "gauge", "Channels with at least one subscribed session.",

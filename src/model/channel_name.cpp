@@ -56,8 +56,8 @@ std::optional<std::pair<std::string, std::string>> dm_participants(std::string_v
   }
   const auto a = rest.substr(0, colon);
   const auto b = rest.substr(colon + 1);
-  if (!valid_username(a) || !valid_username(b) || username_key(a) != a ||
-      username_key(b) != b || b < a) {
+  if (!valid_username(a) || !valid_username(b) || username_key(a) != a || username_key(b) != b ||
+      b < a) {
     return std::nullopt;
   }
   return std::make_pair(std::string(a), std::string(b));

@@ -8,8 +8,8 @@
 
 #include "parley/http/handlers.hpp"
 #include "parley/log/log.hpp"
-#include "parley/util/with_error.hpp"
 #include "parley/net/ws_session.hpp"
+#include "parley/util/with_error.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;

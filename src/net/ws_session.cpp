@@ -6,13 +6,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
-#include <atomic>
-
 #include "parley/http/handlers.hpp"
 #include "parley/http/url.hpp"
 #include "parley/log/log.hpp"
-#include "parley/util/with_error.hpp"
 #include "parley/proto/server_frames.hpp"
+#include "parley/util/with_error.hpp"
 #include "parley/ws/handshake.hpp"
 
 namespace parley::net {
@@ -20,23 +18,16 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::awaitable;
 
-namespace {
-
-std::atomic<std::uint64_t> next_session_id{1};
-
-}  // namespace
-
 ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
                        services& svc, connection_registry& connections, auth::claims user)
     : conn_(std::move(socket),
             {max_ws_message_bytes, std::chrono::seconds(svc.cfg.idle_timeout_s), close_deadline},
             std::move(leftover)),
-      thread_(thread),
       svc_(svc),
       connections_(connections),
-      user_(std::move(user)),
-      id_(next_session_id.fetch_add(1, std::memory_order_relaxed)),
-      limiter_(svc.cfg.rate_limit, svc.cfg.rate_burst, chat::rate_limiter::clock::now()) {}
+      username_(user.username),
+      logic_(svc.chat, *this, thread, {user.user_id, std::move(user.username)}, svc.cfg.rate_limit,
+             svc.cfg.rate_burst) {}
 
 void ws_session::start(http::response switching) {
   conn_.set_owner(weak_from_this());
@@ -63,10 +54,8 @@ awaitable<void> ws_session::run(http::response switching) {
   if (co_await std::move(accepting)) {
     open_ = true;
     svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
-    svc_.hub.attach(thread_, this, user_.username);
-    auto listening = svc_.bus.user_ready(user_.user_id);
-    co_await std::move(listening);
-    send(proto::hello_frame(user_.user_id, user_.username, svc_.cfg.instance_id));
+    auto opening = logic_.open(svc_.cfg.instance_id);
+    co_await std::move(opening);
     for (;;) {
       auto reading = conn_.read();
       const auto text = co_await std::move(reading);
@@ -76,7 +65,7 @@ awaitable<void> ws_session::run(http::response switching) {
       co_await handle_frame(*text);
     }
     open_ = false;
-    svc_.hub.detach(thread_, this);
+    logic_.close();
     svc_.metrics.ws_sessions.fetch_sub(1, std::memory_order_relaxed);
   }
   auto finishing = conn_.finish();
@@ -84,19 +73,26 @@ awaitable<void> ws_session::run(http::response switching) {
   connections_.remove(registration);
 }
 
+awaitable<void> ws_session::handle_frame(std::string_view text) {
+  auto frame = proto::parse_client_frame(text);
+  svc_.metrics.count_frame_in(frame.type);
+  co_await logic_.handle(frame);
+}
+
 awaitable<void> ws_session::wait_for_room() {
   auto waiting = conn_.wait_until_queued_at_most(svc_.cfg.max_queue_bytes / 2);
   co_await std::move(waiting);
 }
 
-void ws_session::enqueue(chat::shared_frame frame) {
-  if (!open_ || conn_.closing()) {
+void ws_session::send(const chat::shared_frame& frame) {
+  if (!is_open()) {
     return;
   }
   if (conn_.queued_bytes() + frame->size() > svc_.cfg.max_queue_bytes) {
     svc_.metrics.slow_consumer_closes_total.fetch_add(1, std::memory_order_relaxed);
-    PARLEY_LOG(info, "ws") << "closing slow consumer " << user_.username << " (session " << id_
-                           << ", " << conn_.queued_bytes() << " bytes queued)";
+    PARLEY_LOG(info, "ws") << "closing slow consumer " << username_ << " (session "
+                           << logic_.session_id() << ", " << conn_.queued_bytes()
+                           << " bytes queued)";
     conn_.drop_unsent();  // nothing more goes to this client but the close
     close(ws::close_code::policy_error, "slow consumer");
     return;
@@ -105,59 +101,14 @@ void ws_session::enqueue(chat::shared_frame frame) {
   conn_.send_text(*frame);
 }
 
-void ws_session::send(std::string frame) {
-  enqueue(proto::make_frame(std::move(frame)));
-}
-
-void ws_session::send_error(error::code code, std::string_view message,
-                            const std::optional<std::string>& ref) {
-  svc_.metrics.errors_total.add({std::string(code_name(code))});
-  if (code == error::code::rate_limited) {
-    svc_.metrics.rate_limited_total.fetch_add(1, std::memory_order_relaxed);
-  }
-  send(proto::error_frame(code, message, ref));
-}
-
 void ws_session::close(std::uint16_t code, std::string_view reason) {
   if (open_) {
     conn_.close(code, reason);
   }
 }
 
-void ws_session::deliver(const chat::shared_frame& frame) {
-  enqueue(frame);
-}
-
-void ws_session::deliver_message(const std::string& channel, std::int64_t id,
-                                 const chat::shared_frame& frame) {
-  auto it = joined_.find(channel);
-  if (it == joined_.end()) {
-    enqueue(frame);  // a direct message to a session that has not joined its channel
-    return;
-  }
-  auto& state = it->second;
-  if (state.first_live_id == 0) {
-    state.first_live_id = id;
-  }
-  if (state.replaying) {
-    state.held.emplace_back(id, frame);
-    return;
-  }
-  queue_message(state, id, frame);
-}
-
-void ws_session::queue_message(joined_channel& state, std::int64_t id,
-                               const chat::shared_frame& frame) {
-  if (id <= state.delivered_up_to) {
-    return;
-  }
-  state.delivered_up_to = id;
-  enqueue(frame);
-}
-
 upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover, http::request& req,
-                           std::size_t thread, services& svc,
-                           connection_registry& connections,
+                           std::size_t thread, services& svc, connection_registry& connections,
                            std::optional<http::response>& rejection) {
   if (!beast::websocket::is_upgrade(req) || http::split_target(req.target()).path != "/ws") {
     return upgrade_result::not_an_upgrade;
@@ -177,9 +128,9 @@ upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover,
       rejection->set(beast::http::field::sec_websocket_version, "13");
       break;
     case ws::handshake_verdict::bad_key:
-      rejection = http::error_response(req, beast::http::status::bad_request,
-                                       error::code::bad_request,
-                                       "missing or malformed Sec-WebSocket-Key");
+      rejection =
+          http::error_response(req, beast::http::status::bad_request, error::code::bad_request,
+                               "missing or malformed Sec-WebSocket-Key");
       break;
     case ws::handshake_verdict::accept:
       svc.metrics.http_requests_total.add({"/ws", "101"});

@@ -10,9 +10,9 @@
 #include "parley/log/log.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/store/revoked_tokens.hpp"
+#include "parley/util/clock.hpp"
 #include "parley/util/open_files.hpp"
 #include "parley/util/random.hpp"
-#include "parley/util/clock.hpp"
 
 namespace parley::server {
 namespace asio = boost::asio;
@@ -63,6 +63,7 @@ server::server(config::config cfg)
       tokens_(cfg_.jwt_secret, cfg_.token_ttl_s),
       connections_(metrics_),
       io_(cfg_.threads) {
+  metrics_.instance_id = cfg_.instance_id;
   const auto files = util::raise_open_files_limit();
   PARLEY_LOG(info, "server") << "open-files limit raised to the hard limit: " << files;
 
@@ -78,8 +79,8 @@ server::server(config::config cfg)
   if (cfg_.redis) {
     // Unique even if two instances were given the same name: it tells our echoes apart.
     bus_ = std::make_unique<cluster::redis_bus>(*cfg_.redis,
-                                                cfg_.instance_id + "/" + util::random_hex(4),
-                                                *hub_, *store_, tokens_, metrics_);
+                                                cfg_.instance_id + "/" + util::random_hex(4), *hub_,
+                                                *store_, tokens_, metrics_);
   } else {
     bus_ = std::make_unique<chat::local_bus>(*hub_);
   }
@@ -90,16 +91,18 @@ server::server(config::config cfg)
         bus_->committed(db, batch);
       },
       [this](const chat::outgoing_message& m) {
-        hub_->send_to_session(m.sender_thread, m.sender_session,
-                              proto::make_frame(proto::error_frame(
-                                  error::code::internal, "the message could not be stored", m.ref)));
+        hub_->send_to_session(
+            m.sender_thread, m.sender_session,
+            proto::make_frame(proto::error_frame(error::code::internal,
+                                                 "the message could not be stored", m.ref)));
       });
 
   api_ = std::unique_ptr<http::api_context>(new http::api_context{
       *store_, hash_pool_, tokens_, metrics_, *bus_, canonical_static_root(cfg_.static_dir),
       auth::hash_password("parley: the hash unknown users are checked against")});
-  services_ = std::unique_ptr<net::services>(
-      new net::services{cfg_, *store_, metrics_, *hub_, *messages_, *bus_, *api_});
+  sessions_ = std::unique_ptr<chat::session_services>(
+      new chat::session_services{*store_, *hub_, *messages_, *bus_, metrics_});
+  services_ = std::unique_ptr<net::services>(new net::services{cfg_, metrics_, *sessions_, *api_});
 
   const auto endpoint = resolve_listen(cfg_);
   try {
@@ -128,8 +131,8 @@ int server::run() {
                              << " I/O threads, database " << cfg_.db_path << ", schema "
                              << store_->schema_version() << ", "
                              << (cfg_.redis ? "cluster over Redis " + cfg_.redis->host + ":" +
-                                                 std::to_string(cfg_.redis->port)
-                                           : std::string("standalone"))
+                                                  std::to_string(cfg_.redis->port)
+                                            : std::string("standalone"))
                              << ")";
   signals_ctx.run();
   PARLEY_LOG(info, "server") << "signal " << received << ": shutting down";

@@ -45,8 +45,8 @@ bool is_member(database& db, std::int64_t channel_id, std::int64_t user_id) {
 }
 
 std::optional<model::channel_row> create_channel(database& db, std::string_view name,
-                                          std::string_view kind, std::int64_t creator_id,
-                                          std::int64_t now_s) {
+                                                 std::string_view kind, std::int64_t creator_id,
+                                                 std::int64_t now_s) {
   auto& q = db.prepare(
       "INSERT INTO channels(name, kind, created_by, created_at) VALUES (?, ?, ?, ?) "
       "ON CONFLICT(name) DO NOTHING");
@@ -92,8 +92,8 @@ std::int64_t last_message_id(database& db, std::int64_t channel_id) {
   return last;
 }
 
-std::vector<model::stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
-                                       int limit) {
+std::vector<model::stored_message> read_after(database& db, std::int64_t channel_id,
+                                              std::int64_t after, int limit) {
   auto& q = db.prepare(
       "SELECT id, sender, text, ts FROM messages WHERE channel_id = ? AND id > ? "
       "ORDER BY id LIMIT ?");
@@ -105,8 +105,8 @@ std::vector<model::stored_message> read_after(database& db, std::int64_t channel
   return out;
 }
 
-model::history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,
-                          int limit) {
+model::history_page read_history(database& db, std::int64_t channel_id,
+                                 std::optional<std::int64_t> before, int limit) {
   auto& q = db.prepare(
       "SELECT id, sender, text, ts FROM messages WHERE channel_id = ? AND id < ? "
       "ORDER BY id DESC LIMIT ?");

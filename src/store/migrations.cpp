@@ -2,7 +2,6 @@
 
 #include "parley/util/clock.hpp"
 
-
 namespace parley::store {
 
 migrate_outcome migrate(database& db, const std::vector<migration>& steps) {

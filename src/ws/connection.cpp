@@ -53,6 +53,7 @@ awaitable<bool> connection::accept(
     failed_ = true;
     co_return false;
   }
+  last_heard_ = clock::now();
   arm_idle_tick();
   co_return true;
 }
@@ -76,7 +77,8 @@ awaitable<bool> connection::receive() {
       co_return false;
     }
     drained_ = n < scratch_size;
-    heard_since_tick_ = true;
+    last_heard_ = clock::now();
+    ping_outstanding_ = false;
     inbuf_.append(scratch(), n);
     co_return true;
   }
@@ -237,22 +239,24 @@ void connection::abort() {
 }
 
 void connection::arm_idle_tick() {
-  timer_.expires_after(limits_.idle_timeout / 2);
-  timer_.async_wait([this, weak = owner_](boost::system::error_code ec) {
+  // Due when the peer will have been silent for half the timeout (ping) or all of it (drop);
+  // anything heard meanwhile moves last_heard_, and the tick then only re-arms.
+  const auto half = std::chrono::duration_cast<clock::duration>(limits_.idle_timeout) / 2;
+  timer_.expires_at(last_heard_ + (ping_outstanding_ ? 2 * half : half));
+  timer_.async_wait([this, weak = owner_, half](boost::system::error_code ec) {
     const auto self = weak.lock();
     if (ec || !self || close_sent_ || failed_) {
       return;
     }
-    if (heard_since_tick_) {
-      heard_since_tick_ = false;
-      ping_outstanding_ = false;
-    } else if (!ping_outstanding_) {
+    const auto silent = clock::now() - last_heard_;
+    if (silent >= 2 * half) {
+      abort();  // silent for the whole idle timeout: the peer is gone
+      return;
+    }
+    if (silent >= half && !ping_outstanding_) {
       ping_outstanding_ = true;
       append_frame(pending_, opcode::ping, {});
       schedule_flush();
-    } else {
-      abort();  // silent for the whole idle timeout: the peer is gone
-      return;
     }
     arm_idle_tick();
   });

@@ -356,3 +356,15 @@ TEST_CASE("SIGTERM stops the server with exit code 0") {
   CHECK(f.server->terminate() == 0);
   CHECK(f.server->log().find("stopped") != std::string::npos);
 }
+
+TEST_CASE("/metrics names the version and the instance") {
+  temp_dir dir;
+  auto args = default_server_args(dir.path());
+  args.insert(args.end(), {"--instance-id", "eu-1.b"});
+  server_process server(dir.path(), args);
+  const auto r = http_call(server.port(), verb::get, "/metrics");
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find("# TYPE parley_build_info gauge\n") != std::string::npos);
+  CHECK(r.body.find(R"(parley_build_info{version=")" PARLEY_VERSION_TEXT
+                    R"(",instance="eu-1.b"} 1)") != std::string::npos);
+}

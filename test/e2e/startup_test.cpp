@@ -51,7 +51,7 @@ TEST_CASE("a port in use stops the start with a clear error") {
   CHECK(r.output.find("in use") != std::string::npos);
 }
 
-TEST_CASE("--help lists every option and exits 0") {
+TEST_CASE("parley --help lists every option and exits 0") {
   temp_dir dir;
   const auto r = run_to_exit(dir.path(), {"--help"});
   CHECK(r.exit_code == 0);

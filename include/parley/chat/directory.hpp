@@ -33,6 +33,26 @@ channel_access open_for_join(store::database& db, const actor& who, const std::s
 /// the channel does not exist.
 channel_access open_for_read(store::database& db, const actor& who, const std::string& name);
 
+/// A history page the actor may read, or why not.
+struct history_read {
+  std::optional<error::code> error;
+  model::history_page page;
+};
+
+/// history (WebSocket and HTTP): the read rule, then at most `limit` messages before `before`.
+history_read read_history(store::database& db, const actor& who, const std::string& name,
+                          std::optional<std::int64_t> before, int limit);
+
+/// The actor's read marker after a `seen`, or why it may not mark the channel.
+struct marker_update {
+  std::optional<error::code> error;
+  std::int64_t marker = 0;
+};
+
+/// seen: the read rule, then the marker moved forward to `id`.
+marker_update mark_seen(store::database& db, const actor& who, const std::string& name,
+                        std::int64_t id);
+
 /// create: the actor becomes a member; channel_exists if taken.
 channel_access create_channel(store::database& db, const actor& who, const std::string& name,
                               bool is_private, std::int64_t now_s);

@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "parley/auth/jwt.hpp"
+#include "parley/http/api_context.hpp"
 #include "parley/http/responses.hpp"
 #include "parley/http/router.hpp"
-#include "parley/http/api_context.hpp"
 
 namespace parley::http {
 
@@ -16,8 +16,7 @@ namespace parley::http {
 boost::asio::awaitable<reply> handle_request(api_context& svc, const request& req);
 
 /// The caller's claims when the request carries a valid token.
-std::optional<auth::claims> authenticate(api_context& svc, const request& req,
-                                         bool allow_query);
+std::optional<auth::claims> authenticate(api_context& svc, const request& req, bool allow_query);
 
 // One function per endpoint; each answers exactly as the contract's HTTP table says.
 boost::asio::awaitable<reply> handle_signup(api_context& svc, const request& req);

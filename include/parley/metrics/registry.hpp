@@ -13,6 +13,9 @@ namespace parley::metrics {
 /// Every metric the server exports at /metrics (contract: "Metrics"). Plain atomics so hot paths
 /// pay one relaxed increment.
 struct registry {
+  /// This instance's name (PARLEY_INSTANCE_ID), the `instance` label of parley_build_info; set
+  /// once before serving.
+  std::string instance_id;
   std::atomic<std::int64_t> connections{0};  ///< open TCP connections
   std::atomic<std::int64_t> ws_sessions{0};
   std::atomic<std::int64_t> channels{0};
@@ -33,6 +36,8 @@ struct registry {
       "join", "leave",  "create",   "invite",   "send", "history",
       "seen", "typing", "presence", "channels", "ping", "invalid"};
   std::array<std::atomic<std::uint64_t>, ws_frame_types.size()> ws_frames_in{};
+  /// Counts one received frame by its type ("invalid" for anything unknown).
+  void count_frame_in(std::string_view type);
   /// Frames written by type (then "other"); `message` first, as it is by far the most common.
   static constexpr std::array<const char*, 17> ws_out_frame_types{
       "message",    "error",   "joined",      "left",      "created",  "invited",

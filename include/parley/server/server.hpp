@@ -8,11 +8,12 @@
 #include "parley/chat/bus.hpp"
 #include "parley/chat/hub.hpp"
 #include "parley/chat/message_log.hpp"
+#include "parley/chat/session.hpp"
 #include "parley/config/config.hpp"
+#include "parley/http/api_context.hpp"
 #include "parley/metrics/registry.hpp"
 #include "parley/net/connection_registry.hpp"
 #include "parley/net/io_pool.hpp"
-#include "parley/http/api_context.hpp"
 #include "parley/net/listener.hpp"
 #include "parley/net/services.hpp"
 #include "parley/store/store.hpp"
@@ -43,6 +44,7 @@ class server {
   std::unique_ptr<chat::message_log> messages_;
   std::unique_ptr<chat::bus> bus_;  ///< Redis with PARLEY_REDIS_URL, else local
   std::unique_ptr<http::api_context> api_;
+  std::unique_ptr<chat::session_services> sessions_;
   std::unique_ptr<net::services> services_;
   std::unique_ptr<net::listener> listener_;
 };

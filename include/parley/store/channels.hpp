@@ -22,8 +22,8 @@ bool is_member(database& db, std::int64_t channel_id, std::int64_t user_id);
 
 /// Inserts a channel; nullopt when the name exists.
 std::optional<model::channel_row> create_channel(database& db, std::string_view name,
-                                          std::string_view kind, std::int64_t creator_id,
-                                          std::int64_t now_s);
+                                                 std::string_view kind, std::int64_t creator_id,
+                                                 std::int64_t now_s);
 
 /// Makes the user a member (idempotent).
 void add_member(database& db, std::int64_t channel_id, std::int64_t user_id, std::int64_t now_s);
@@ -37,11 +37,11 @@ std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_
 std::int64_t last_message_id(database& db, std::int64_t channel_id);
 
 /// Up to `limit` messages with id > after, oldest first.
-std::vector<model::stored_message> read_after(database& db, std::int64_t channel_id, std::int64_t after,
-                                       int limit);
+std::vector<model::stored_message> read_after(database& db, std::int64_t channel_id,
+                                              std::int64_t after, int limit);
 
 /// At most `limit` messages with id < before (newest ones when no before), oldest first.
-model::history_page read_history(database& db, std::int64_t channel_id, std::optional<std::int64_t> before,
-                          int limit);
+model::history_page read_history(database& db, std::int64_t channel_id,
+                                 std::optional<std::int64_t> before, int limit);
 
 }  // namespace parley::store

@@ -96,8 +96,9 @@ class connection {
   bool write_in_flight_ = false;
   bool close_sent_ = false;
   bool failed_ = false;
-  bool heard_since_tick_ = false;
-  bool ping_outstanding_ = false;
+  using clock = boost::asio::steady_timer::clock_type;
+  clock::time_point last_heard_{};   ///< when the peer last sent anything
+  bool ping_outstanding_ = false;    ///< pinged since last_heard_
   boost::asio::steady_timer timer_;  ///< idle ticks, then the close deadline
   /// Wakes wait_until_queued_at_most; made on first use, as most sessions never wait.
   std::unique_ptr<boost::asio::steady_timer> room_;

@@ -119,7 +119,7 @@ TEST_CASE("tallies merge, counting errors of every kind") {
   CHECK(a.errors.size() == 2);
 }
 
-TEST_CASE("--publisher-url puts the fanout's publishers on one instance") {
+TEST_CASE("the --publisher-url option puts the fanout's publishers on one instance") {
   const auto o = parse_options(
       {"fanout", "--url", "ws://127.0.0.1:9001", "--publisher-url", "ws://127.0.0.1:9002"});
   REQUIRE(o.publisher_url);

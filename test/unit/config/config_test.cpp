@@ -52,7 +52,7 @@ TEST_CASE("flags take --key value and --key=value") {
   CHECK(r.cfg.instance_id == "node-1");
 }
 
-TEST_CASE("--help is reported, not an error") {
+TEST_CASE("the --help flag is reported, not an error") {
   CHECK(load({"--help"}, {}, std::nullopt).help);
   const auto text = usage();
   for (const auto& o : options()) {

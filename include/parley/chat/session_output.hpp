@@ -1,0 +1,24 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+
+#include "parley/proto/shared_frame.hpp"
+
+namespace parley::chat {
+
+/// What a session's logic needs from its connection: the transport and its back-pressure.
+class session_output {
+ public:
+  virtual ~session_output() = default;
+  /// Queues a frame for the client, in order (over the queue bound the connection is closed as
+  /// a slow consumer instead).
+  virtual void send(const proto::shared_frame& frame) = 0;
+  /// Completes once the client's queue has room for a page of replayed messages.
+  virtual boost::asio::awaitable<void> wait_for_room() = 0;
+  /// False once the connection is closing: a running replay stops.
+  virtual bool is_open() const = 0;
+};
+
+}  // namespace parley::chat
