@@ -2,7 +2,6 @@
 
 #include "parley/store/database.hpp"
 #include "parley/store/migrations.hpp"
-#include "parley/store/revoked_tokens.hpp"
 #include "parley/store/users.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,16 +22,4 @@ TEST_CASE("usernames are unique regardless of case and keep their registered for
   CHECK(found->account.username == "Alice");
   CHECK(found->password_hash == "hash-a");
   CHECK_FALSE(find_credentials(db, "bob"));
-}
-
-TEST_CASE("revocations persist until they expire") {
-  parley::test::temp_dir dir;
-  database db((dir / "r.db").string());
-  migrate(db, embedded_migrations());
-  revoke_token(db, "old", 100);
-  revoke_token(db, "new", 300);
-  revoke_token(db, "new", 300);
-  const auto live = load_revoked_tokens(db, 200);
-  REQUIRE(live.size() == 1);
-  CHECK(live[0].first == "new");
 }
