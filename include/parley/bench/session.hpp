@@ -1,0 +1,49 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parley/bench/report.hpp"
+#include "parley/util/with_error.hpp"
+
+// Private to the bench module: one benchmark client's WebSocket session, shared by the
+// scenarios.
+namespace parley::bench {
+
+using ws_stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+
+inline constexpr auto poll_interval = std::chrono::milliseconds(5);
+
+/// Waits (polling) until `done()` or the deadline.
+template <class Done>
+boost::asio::awaitable<void> wait_until(Done done, std::chrono::steady_clock::time_point deadline) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(poll_interval);
+    co_await timer.async_wait(util::with_error);
+  }
+}
+
+/// Connects to `ep` (from `source` when set), upgrades with `token` and reads the hello; null,
+/// counted in `stats`, on any failure.
+boost::asio::awaitable<std::unique_ptr<ws_stream>> open_session(
+    const boost::asio::ip::tcp::endpoint& ep, const std::string& token, tally& stats,
+    std::optional<boost::asio::ip::address_v4> source);
+
+/// Sends a frame and reads until the frame carrying `ref`; false (counted) on error replies.
+boost::asio::awaitable<bool> call(ws_stream& ws, boost::beast::flat_buffer& buf,
+                                  const std::string& frame, std::string_view ref_marker,
+                                  tally& stats);
+
+}  // namespace parley::bench
