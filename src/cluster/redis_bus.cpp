@@ -5,6 +5,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <memory>
+#include <variant>
+
 #include "parley/log/log.hpp"
 #include "parley/store/revoked_tokens.hpp"
 #include "parley/util/clock.hpp"
@@ -14,15 +17,13 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::chrono::milliseconds first_backoff{250};
-constexpr std::chrono::milliseconds max_backoff{5000};
 /// Publishes waiting for Redis beyond this are dropped (counted) rather than buffered.
 constexpr std::size_t max_in_flight = 200000;
 
 }  // namespace
 
-redis_bus::redis_bus(const config::redis_url& url, std::string node, chat::hub& hub, store::store& db,
-         auth::token_service& tokens, metrics::registry& metrics)
+redis_bus::redis_bus(const config::redis_url& url, std::string node, chat::hub& hub,
+                     store::store& db, auth::token_service& tokens, metrics::registry& metrics)
     : node_(std::move(node)),
       topics_(url.db),
       hub_(hub),
@@ -35,12 +36,11 @@ redis_bus::redis_bus(const config::redis_url& url, std::string node, chat::hub& 
       pub_retry_(ctx_),
       sub_retry_(ctx_),
       ticker_(ctx_),
-      pub_backoff_(first_backoff),
-      sub_backoff_(first_backoff),
-      order_([&hub](const chat::outgoing_message& m) { hub.publish(m); }) {
+      state_(topics_),
+      order_([&hub](const chat::outgoing_message& m) { hub.publish(m); }),
+      dispatcher_(hub, db, tokens, order_) {
   metrics_.redis_connected.store(0, std::memory_order_relaxed);
-  sub_.on_message(
-      [this](std::string_view topic, std::string_view payload) { on_message(topic, payload); });
+  sub_.on_message([this](std::string_view, std::string_view payload) { on_message(payload); });
   sub_.on_subscribed([this](std::string_view topic) { on_subscribed(topic); });
 }
 
@@ -50,8 +50,7 @@ redis_bus::~redis_bus() {
 
 void redis_bus::start() {
   asio::post(ctx_, [this] {
-    connect_publisher();
-    connect_subscriber();
+    perform(state_.start());
     tick();
   });
   thread_ = std::thread([this] { ctx_.run(); });
@@ -62,118 +61,154 @@ void redis_bus::stop() {
     return;
   }
   asio::post(ctx_, [this] {
-    stopping_ = true;
     pub_retry_.cancel();
     sub_retry_.cancel();
     ticker_.cancel();
     pub_.close();
     sub_.close();
-    release_waiters(true, clock::now());
+    perform(state_.stop());
     work_.reset();
   });
   thread_.join();
 }
 
-void redis_bus::connect_publisher() {
-  pub_.open(
-      [this](bool ok) {
-        if (!ok) {
-          retry(true);
-          return;
-        }
-        PARLEY_LOG(info, "redis") << "publisher connected";
-        pub_backoff_ = first_backoff;
-        if (publish_failed_) {
-          // Some of our messages may never have reached the others: they read the database.
-          publish_failed_ = false;
-          announce(envelope::kind::resync);
-        }
-        update_state();
-      },
-      [this](std::string why) {
-        PARLEY_LOG(warn, "redis") << "publisher connection lost: " << why;
-        metrics_.redis_reconnects_total.fetch_add(1, std::memory_order_relaxed);
-        update_state();
-        retry(true);
-      });
-}
-
-void redis_bus::connect_subscriber() {
-  sub_.open(
-      [this](bool ok) {
-        if (!ok) {
-          retry(false);
-          return;
-        }
-        sub_backoff_ = first_backoff;
-        last_heard_ = clock::now();
-        for (const auto& topic : wanted_) {
-          sub_.subscribe(topic);
-        }
-        // Last: its confirmation means every subscription above is in effect.
-        sub_.subscribe(topics_.cluster());
-      },
-      [this](std::string why) {
-        PARLEY_LOG(warn, "redis") << "subscriber connection lost: " << why;
-        confirmed_.clear();
-        release_waiters(true, clock::now());
-        metrics_.redis_reconnects_total.fetch_add(1, std::memory_order_relaxed);
-        update_state();
-        retry(false);
-      });
-}
-
-void redis_bus::retry(bool publisher) {
-  if (stopping_) {
-    return;
+void redis_bus::perform(const link_actions& actions) {
+  for (const auto& a : actions) {
+    std::visit([this](const auto& one) { perform(one); }, a);
   }
-  auto& backoff = publisher ? pub_backoff_ : sub_backoff_;
-  auto& timer = publisher ? pub_retry_ : sub_retry_;
-  timer.expires_after(backoff);
-  backoff = std::min(backoff * 2, max_backoff);
-  timer.async_wait([this, publisher](const boost::system::error_code& ec) {
-    if (ec || stopping_) {
-      return;
+}
+
+redis::connection& redis_bus::connection_of(connection_role role) {
+  return role == connection_role::publisher ? pub_ : sub_;
+}
+
+void redis_bus::perform(const action::connect& a) {
+  const bool publisher = a.role == connection_role::publisher;
+  connection_of(a.role).open(
+      [this, role = a.role, publisher](bool ok) {
+        if (!ok) {
+          perform(state_.failed(role));
+          return;
+        }
+        if (publisher) {
+          // The subscriber says so once its subscriptions are in effect (on_subscribed).
+          PARLEY_LOG(info, "redis") << "publisher connected";
+        }
+        perform(state_.connected(role, clock::now()));
+      },
+      [this, role = a.role, publisher](std::string why) {
+        PARLEY_LOG(warn, "redis") << (publisher ? "publisher" : "subscriber")
+                                  << " connection lost: " << why;
+        perform(state_.lost(role));
+      });
+}
+
+void redis_bus::perform(const action::connect_after& a) {
+  auto& timer = a.role == connection_role::publisher ? pub_retry_ : sub_retry_;
+  timer.expires_after(a.delay);
+  timer.async_wait([this, role = a.role](const boost::system::error_code& ec) {
+    if (!ec) {
+      perform(state_.retry_due(role));
     }
-    publisher ? connect_publisher() : connect_subscriber();
   });
 }
 
-void redis_bus::update_state() {
-  const int now = pub_.ready() && sub_.ready() ? 1 : 0;
-  if (metrics_.redis_connected.exchange(now, std::memory_order_relaxed) != now) {
-    PARLEY_LOG(info, "redis") << (now ? "cluster bus up" : "cluster bus down: serving locally");
+void redis_bus::perform(const action::drop_subscriber&) {
+  PARLEY_LOG(warn, "redis") << "subscriber silent for " << peer_timeout.count()
+                            << " s: reconnecting";
+  sub_.close();
+}
+
+void redis_bus::perform(const action::subscribe& a) {
+  sub_.subscribe(a.topic);
+}
+
+void redis_bus::perform(const action::unsubscribe& a) {
+  sub_.unsubscribe(a.topic);
+}
+
+void redis_bus::perform(const action::announce& a) {
+  auto e = stamped(a.kind);
+  if (a.kind == envelope::kind::hello || a.kind == envelope::kind::snapshot) {
+    e.entries = hub_.local_presence();
   }
+  publish(topics_.cluster(), encode(e));
+}
+
+void redis_bus::perform(const action::release_waiter& a) {
+  auto it = waiters_.find(a.id);
+  if (it == waiters_.end()) {
+    return;
+  }
+  auto done = std::move(it->second);
+  waiters_.erase(it);
+  done();
+}
+
+void redis_bus::perform(const action::catch_up& a) {
+  db_.post([this, channel = a.channel](store::database& db) { order_.catch_up(db, channel); });
+}
+
+void redis_bus::perform(const action::reload_revocations&) {
+  db_.post([this](store::database& db) {
+    tokens_.load(store::load_revoked_tokens(db, util::unix_seconds()));
+  });
+}
+
+void redis_bus::perform(const action::node_joined& a) {
+  PARLEY_LOG(info, "redis") << "instance " << a.node << " joined the cluster";
+}
+
+void redis_bus::perform(const action::node_gone& a) {
+  PARLEY_LOG(info, "redis") << "instance " << a.node << " silent: forgetting its users";
+  hub_.remote_node_gone(a.node);
+}
+
+void redis_bus::perform(const action::count_reconnect&) {
+  metrics_.redis_reconnects_total.fetch_add(1, std::memory_order_relaxed);
+}
+
+void redis_bus::perform(const action::set_connected& a) {
+  metrics_.redis_connected.store(a.connected ? 1 : 0, std::memory_order_relaxed);
+  PARLEY_LOG(info, "redis") << (a.connected ? "cluster bus up"
+                                            : "cluster bus down: serving locally");
 }
 
 void redis_bus::on_subscribed(std::string_view topic) {
-  if (topic != topics_.cluster()) {
-    std::string t(topic);
-    if (!wanted_.contains(t)) {
-      return;
-    }
-    if (auto channel = topics_.channel_of(t); !channel.empty()) {
-      // Messages stored since the first local join, or while Redis was away, were published
-      // before we listened: read them.
-      db_.post([this, channel](store::database& db) { order_.catch_up(db, channel); });
-    }
-    if (auto it = waiters_.find(t); it != waiters_.end()) {
-      for (auto& w : it->second) {
-        w.done();
-      }
-      waiters_.erase(it);
-    }
-    confirmed_.insert(std::move(t));
+  if (topic == topics_.cluster()) {
+    PARLEY_LOG(info, "redis") << "subscriber connected (" << state_.wanted_count() + 1
+                              << " topics)";
+  }
+  perform(state_.subscribed(topic));
+}
+
+void redis_bus::on_message(std::string_view payload) {
+  const auto now = clock::now();
+  state_.heard(now);
+  auto e = decode(payload);
+  if (!e) {
+    PARLEY_LOG(warn, "redis") << "ignored a malformed cluster message";
     return;
   }
-  PARLEY_LOG(info, "redis") << "subscriber connected (" << wanted_.size() + 1 << " topics)";
-  update_state();
-  // Introduce ourselves (the others answer with their presence) and reload revocations made
-  // while we were not listening. Each channel reads what it missed when its own subscription
-  // is confirmed (above).
-  announce(envelope::kind::hello);
-  db_.post([this](store::database& db) {
-    tokens_.load(store::load_revoked_tokens(db, util::unix_seconds()));
+  if (e->node == node_) {
+    return;
+  }
+  perform(state_.peer_heard(now, e->node, e->type));
+  dispatcher_.dispatch(std::move(*e));
+}
+
+void redis_bus::tick() {
+  if (state_.stopped()) {
+    return;
+  }
+  perform(state_.tick(clock::now()));
+  metrics_.cluster_peers.store(static_cast<std::int64_t>(state_.peer_count()),
+                               std::memory_order_relaxed);
+  ticker_.expires_after(heartbeat_interval);
+  ticker_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) {
+      tick();
+    }
   });
 }
 
@@ -184,183 +219,64 @@ envelope redis_bus::stamped(envelope::kind type) const {
   return e;
 }
 
-void redis_bus::announce(envelope::kind type) {
-  auto e = stamped(type);
-  if (type == envelope::kind::hello || type == envelope::kind::snapshot) {
-    e.entries = hub_.local_presence();
-  }
-  publish(topics_.cluster(), encode(e));
-}
-
 void redis_bus::publish(const std::string& topic, const std::string& payload) {
+  const auto failed = [this] {
+    state_.publish_failed();
+    metrics_.redis_publish_failures_total.fetch_add(1, std::memory_order_relaxed);
+  };
   if (!pub_.ready() || pub_.in_flight() >= max_in_flight ||
-      !pub_.command({"PUBLISH", topic, payload}, [this](std::optional<redis::reply> r) {
+      !pub_.command({"PUBLISH", topic, payload}, [failed](std::optional<redis::reply> r) {
         if (!r || r->error) {
-          publish_failed_ = true;
-          metrics_.redis_publish_failures_total.fetch_add(1, std::memory_order_relaxed);
+          failed();
         }
       })) {
-    publish_failed_ = true;
-    metrics_.redis_publish_failures_total.fetch_add(1, std::memory_order_relaxed);
+    failed();
   }
-}
-
-void redis_bus::on_message(std::string_view, std::string_view payload) {
-  last_heard_ = clock::now();
-  auto e = decode(payload);
-  if (!e) {
-    PARLEY_LOG(warn, "redis") << "ignored a malformed cluster message";
-    return;
-  }
-  if (e->node == node_) {
-    return;
-  }
-  on_envelope(std::move(*e));
-}
-
-void redis_bus::on_envelope(envelope e) {
-  const auto now = clock::now();
-  const bool known = peers_.contains(e.node);
-  peers_[e.node] = now;
-  if (!known) {
-    PARLEY_LOG(info, "redis") << "instance " << e.node << " joined the cluster";
-    if (e.type != envelope::kind::hello && now - last_hello_ > heartbeat_interval) {
-      // We missed its hello (it started while we were away): ask everyone for presence.
-      last_hello_ = now;
-      announce(envelope::kind::hello);
-    }
-  }
-  switch (e.type) {
-    case envelope::kind::message:
-      if (e.message.direct) {
-        // It came on one user's topic: deliver to that user only (the other user's topic
-        // brings the other copy).
-        e.message.dm_user_a = e.message.dm_user_b = e.user_id;
-        db_.post([this, m = std::move(e.message)](store::database&) { hub_.publish(m); });
-      } else {
-        db_.post([this, m = std::move(e.message)](store::database& db) { order_.offer(db, m); });
-      }
-      break;
-    case envelope::kind::channel_frame:
-      hub_.broadcast_local(e.channel, proto::make_frame(std::move(e.frame)));
-      break;
-    case envelope::kind::user_frame:
-      hub_.send_to_user_local(e.user_id, proto::make_frame(std::move(e.frame)));
-      break;
-    case envelope::kind::presence:
-      hub_.remote_presence_changed(e.node, e.entry, e.present);
-      break;
-    case envelope::kind::hello:
-      hub_.remote_presence_replaced(e.node, e.entries);
-      announce(envelope::kind::snapshot);
-      break;
-    case envelope::kind::snapshot:
-      hub_.remote_presence_replaced(e.node, e.entries);
-      break;
-    case envelope::kind::revoke:
-      tokens_.revoke(e.jti, e.expires_at, util::unix_seconds());
-      break;
-    case envelope::kind::resync:
-      db_.post([this](store::database& db) { order_.catch_up(db); });
-      break;
-    case envelope::kind::heartbeat:
-      break;
-  }
-}
-
-void redis_bus::tick() {
-  if (stopping_) {
-    return;
-  }
-  const auto now = clock::now();
-  if (pub_.ready()) {
-    announce(envelope::kind::heartbeat);
-  }
-  if (sub_.ready() && now - last_heard_ > peer_timeout) {
-    // Not even our own heartbeats come back: the subscriber connection is dead.
-    PARLEY_LOG(warn, "redis") << "subscriber silent for " << peer_timeout.count()
-                              << " s: reconnecting";
-    sub_.close();
-    confirmed_.clear();
-    release_waiters(true, now);
-    metrics_.redis_reconnects_total.fetch_add(1, std::memory_order_relaxed);
-    update_state();
-    retry(false);
-  }
-  for (auto it = peers_.begin(); it != peers_.end();) {
-    if (now - it->second > peer_timeout) {
-      PARLEY_LOG(info, "redis") << "instance " << it->first << " silent: forgetting its users";
-      hub_.remote_node_gone(it->first);
-      it = peers_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  release_waiters(false, now);
-  metrics_.cluster_peers.store(static_cast<std::int64_t>(peers_.size()), std::memory_order_relaxed);
-  ticker_.expires_after(heartbeat_interval);
-  ticker_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) {
-      tick();
-    }
-  });
 }
 
 void redis_bus::channel_active(const std::string& channel, bool active) {
   db_.post([this, channel, active](store::database& db) {
     active ? order_.activate(db, channel) : order_.deactivate(channel);
   });
-  asio::post(ctx_, [this, topic = topics_.channel(channel), active] { want(topic, active); });
+  asio::post(ctx_, [this, topic = topics_.channel(channel), active] {
+    perform(active ? state_.want(topic) : state_.unwant(topic));
+  });
 }
 
 void redis_bus::user_active(std::int64_t user_id, bool active) {
-  asio::post(ctx_, [this, topic = topics_.user(user_id), active] { want(topic, active); });
+  asio::post(ctx_, [this, topic = topics_.user(user_id), active] {
+    perform(active ? state_.want(topic) : state_.unwant(topic));
+  });
 }
 
-void redis_bus::want(const std::string& topic, bool wanted) {
-  if (wanted) {
-    if (wanted_.insert(topic).second) {
-      sub_.subscribe(topic);
-    }
-  } else if (wanted_.erase(topic) > 0) {
-    confirmed_.erase(topic);
-    sub_.unsubscribe(topic);
-  }
-}
-
-asio::awaitable<void> redis_bus::topic_ready(std::string topic) {
+asio::awaitable<void> redis_bus::topic_ready(std::string topic, bool after_store) {
   return asio::async_initiate<const asio::use_awaitable_t<>, void()>(
-      [this](auto handler, std::string t) {
+      [this, after_store](auto handler, std::string t) {
         auto ex = asio::get_associated_executor(handler);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        when_subscribed(std::move(t), [ex, shared] {
-          asio::post(ex, [shared]() mutable { std::move (*shared)(); });
-        });
+        auto wait = [this, ex, shared](std::string topic) {
+          when_subscribed(std::move(topic), [ex, shared] {
+            asio::post(ex, [shared]() mutable { std::move (*shared)(); });
+          });
+        };
+        if (!after_store) {
+          wait(std::move(t));
+          return;
+        }
+        // channel_active queued the channel's activation in delivery_order on the store thread
+        // before this call. Answered before it ran, a join could miss a message that another
+        // instance commits in between: the activation would count it as delivered already.
+        db_.post([wait, t = std::move(t)](store::database&) mutable { wait(std::move(t)); });
       },
       asio::use_awaitable, std::move(topic));
 }
 
 void redis_bus::when_subscribed(std::string topic, std::function<void()> done) {
   asio::post(ctx_, [this, topic = std::move(topic), done = std::move(done)]() mutable {
-    if (!sub_.ready() || confirmed_.contains(topic) || stopping_) {
-      done();
-      return;
-    }
-    waiters_[topic].push_back({clock::now() + subscribe_wait, std::move(done)});
+    const auto id = next_waiter_++;
+    waiters_.emplace(id, std::move(done));
+    perform(state_.await_topic(clock::now(), topic, id));
   });
-}
-
-void redis_bus::release_waiters(bool all, clock::time_point now) {
-  for (auto it = waiters_.begin(); it != waiters_.end();) {
-    auto& list = it->second;
-    auto keep = std::partition(list.begin(), list.end(),
-                               [&](const waiter& w) { return !all && w.deadline > now; });
-    for (auto w = keep; w != list.end(); ++w) {
-      w->done();
-    }
-    list.erase(keep, list.end());
-    it = list.empty() ? waiters_.erase(it) : std::next(it);
-  }
 }
 
 void redis_bus::presence_changed(const chat::presence_entry& entry, bool present) {

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "parley/auth/token_service.hpp"
+#include "parley/chat/hub.hpp"
+#include "parley/cluster/delivery_order.hpp"
+#include "parley/cluster/wire.hpp"
+#include "parley/store/store.hpp"
+
+namespace parley::cluster {
+
+/// Applies what another instance published to this instance: its messages (channel messages in
+/// stored order through delivery_order, on the store thread), its frames and presence (the hub)
+/// and its revocations (the token service). What to answer, and who is alive, link_state
+/// decides.
+class envelope_dispatcher {
+ public:
+  /// `order` is used on the store thread only, as it requires.
+  envelope_dispatcher(chat::hub& hub, store::store& db, auth::token_service& tokens,
+                      delivery_order& order)
+      : hub_(hub), db_(db), tokens_(tokens), order_(order) {}
+
+  /// An envelope from another instance (bus thread).
+  void dispatch(envelope e);
+
+ private:
+  chat::hub& hub_;
+  store::store& db_;
+  auth::token_service& tokens_;
+  delivery_order& order_;
+};
+
+}  // namespace parley::cluster
