@@ -47,10 +47,17 @@ channel_access open_for_join(store::database& db, const actor& who, const std::s
     if (model::is_server_made(name)) {
       return fail(error::code::not_found);
     }
-    row = store::create_channel(db, name, "public", who.id, now_s);
-    if (!row) {
-      row = store::find_channel(db, name);  // created by a concurrent join
+    {
+      // The channel and its first member in one transaction: never a channel nobody joined.
+      store::transaction tx(db);
+      row = store::create_channel(db, name, "public", who.id, now_s);
+      if (row) {
+        store::add_member(db, row->id, who.id, now_s);
+        tx.commit();
+        return {std::nullopt, *row};
+      }
     }
+    row = store::find_channel(db, name);  // created meanwhile by another instance: its rules
   }
   if (row->is_public()) {
     store::add_member(db, row->id, who.id, now_s);

@@ -71,7 +71,7 @@ awaitable<void> session::handle(proto::parsed_frame& frame) {
       send(proto::encode({{"type", "pong"}}, ref));
     }
   } catch (const std::exception& e) {
-    PARLEY_LOG(error, "ws") << "frame from " << user_.username << " failed: " << e.what();
+    PARLEY_LOG(error, "session") << "frame from " << user_.username << " failed: " << e.what();
     send_error(error::code::internal, {}, ref);
   }
 }
