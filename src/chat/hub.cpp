@@ -17,20 +17,10 @@ void erase_one(std::vector<session_sink*>& v, session_sink* s) {
   }
 }
 
-/// The link of a hub that was never joined to a bus.
-class null_link final : public cluster_link {
- public:
-  void channel_active(const std::string&, bool) override {}
-  void user_active(std::int64_t, bool) override {}
-  void presence_changed(const presence_entry&, bool) override {}
-  void channel_frame(const std::string&, const shared_frame&) override {}
-  void user_frame(std::int64_t, const shared_frame&) override {}
-};
-
 }  // namespace
 
 cluster_link& hub::nobody() {
-  static null_link instance;
+  static cluster_link instance;
   return instance;
 }
 

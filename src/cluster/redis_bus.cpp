@@ -234,6 +234,12 @@ void redis_bus::publish(const std::string& topic, const std::string& payload) {
   }
 }
 
+void redis_bus::publish_later(std::string topic, std::string payload) {
+  asio::post(ctx_, [this, topic = std::move(topic), payload = std::move(payload)] {
+    publish(topic, payload);
+  });
+}
+
 void redis_bus::channel_active(const std::string& channel, bool active) {
   db_.post([this, channel, active](store::database& db) {
     active ? order_.activate(db, channel) : order_.deactivate(channel);
@@ -283,32 +289,28 @@ void redis_bus::presence_changed(const chat::presence_entry& entry, bool present
   auto e = stamped(envelope::kind::presence);
   e.entry = entry;
   e.present = present;
-  asio::post(ctx_, [this, payload = encode(e)] { publish(topics_.cluster(), payload); });
+  publish_later(topics_.cluster(), encode(e));
 }
 
 void redis_bus::channel_frame(const std::string& channel, const chat::shared_frame& frame) {
   auto e = stamped(envelope::kind::channel_frame);
   e.channel = channel;
   e.frame = *frame;
-  asio::post(ctx_, [this, topic = topics_.channel(channel), payload = encode(e)] {
-    publish(topic, payload);
-  });
+  publish_later(topics_.channel(channel), encode(e));
 }
 
 void redis_bus::user_frame(std::int64_t user_id, const chat::shared_frame& frame) {
   auto e = stamped(envelope::kind::user_frame);
   e.user_id = user_id;
   e.frame = *frame;
-  asio::post(ctx_, [this, topic = topics_.user(user_id), payload = encode(e)] {
-    publish(topic, payload);
-  });
+  publish_later(topics_.user(user_id), encode(e));
 }
 
 void redis_bus::token_revoked(const std::string& jti, std::int64_t expires_at) {
   auto e = stamped(envelope::kind::revoke);
   e.jti = jti;
   e.expires_at = expires_at;
-  asio::post(ctx_, [this, payload = encode(e)] { publish(topics_.cluster(), payload); });
+  publish_later(topics_.cluster(), encode(e));
 }
 
 void redis_bus::committed(store::database& db, const std::vector<chat::outgoing_message>& batch) {

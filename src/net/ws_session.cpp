@@ -25,7 +25,6 @@ ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::
             std::move(leftover)),
       svc_(svc),
       connections_(connections),
-      username_(user.username),
       logic_(svc.chat, *this, thread, {user.user_id, std::move(user.username)}, svc.cfg.rate_limit,
              svc.cfg.rate_burst) {}
 
@@ -90,7 +89,7 @@ void ws_session::send(const chat::shared_frame& frame) {
   }
   if (conn_.queued_bytes() + frame->size() > svc_.cfg.max_queue_bytes) {
     svc_.metrics.slow_consumer_closes_total.fetch_add(1, std::memory_order_relaxed);
-    PARLEY_LOG(info, "ws") << "closing slow consumer " << username_ << " (session "
+    PARLEY_LOG(info, "ws") << "closing slow consumer " << logic_.username() << " (session "
                            << logic_.session_id() << ", " << conn_.queued_bytes()
                            << " bytes queued)";
     conn_.drop_unsent();  // nothing more goes to this client but the close

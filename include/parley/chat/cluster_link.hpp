@@ -8,22 +8,23 @@
 
 namespace parley::chat {
 
-/// What the hub tells the rest of a cluster. The hub calls the first three under its lock, so
-/// an implementation must only queue work (never call back into the hub) and sees transitions in
-/// the order they happened.
+/// What the hub tells the rest of a cluster; by default nobody listens (a standalone instance,
+/// a hub in a unit test). The hub calls the first three under its lock, so an implementation
+/// must only queue work (never call back into the hub) and sees transitions in the order they
+/// happened.
 class cluster_link {
  public:
   virtual ~cluster_link() = default;
   /// The channel's first local session joined (true) or its last one left (false).
-  virtual void channel_active(const std::string& channel, bool active) = 0;
+  virtual void channel_active(const std::string& /*channel*/, bool /*active*/) {}
   /// The user's first local session connected (true) or the last one closed (false).
-  virtual void user_active(std::int64_t user_id, bool active) = 0;
+  virtual void user_active(std::int64_t /*user_id*/, bool /*active*/) {}
   /// The user's first local session joined the channel (true) or the last one left it (false).
-  virtual void presence_changed(const presence_entry& entry, bool present) = 0;
+  virtual void presence_changed(const presence_entry& /*entry*/, bool /*present*/) {}
   /// A frame for a channel's sessions on the other instances.
-  virtual void channel_frame(const std::string& channel, const shared_frame& frame) = 0;
+  virtual void channel_frame(const std::string& /*channel*/, const shared_frame& /*frame*/) {}
   /// A frame for a user's sessions on the other instances.
-  virtual void user_frame(std::int64_t user_id, const shared_frame& frame) = 0;
+  virtual void user_frame(std::int64_t /*user_id*/, const shared_frame& /*frame*/) {}
 };
 
 }  // namespace parley::chat

@@ -13,11 +13,6 @@ class local_bus final : public bus {
 
   void start() override {}
   void stop() override {}
-  void channel_active(const std::string&, bool) override {}
-  void user_active(std::int64_t, bool) override {}
-  void presence_changed(const presence_entry&, bool) override {}
-  void channel_frame(const std::string&, const shared_frame&) override {}
-  void user_frame(std::int64_t, const shared_frame&) override {}
 
   void committed(store::database& db, const std::vector<outgoing_message>& batch) override;
   void token_revoked(const std::string&, std::int64_t) override {}

@@ -61,6 +61,7 @@ class session final : public session_sink {
 
   std::uint64_t session_id() const override { return id_; }
   std::int64_t user_id() const override { return user_.id; }
+  const std::string& username() const { return user_.username; }
   void deliver_message(const std::string& channel, std::int64_t id,
                        const shared_frame& frame) override;
   void deliver(const shared_frame& frame) override;

@@ -96,6 +96,8 @@ class redis_bus final : public chat::bus {
   void perform(const action::set_connected& a);
   redis::connection& connection_of(connection_role role);
   void publish(const std::string& topic, const std::string& payload);
+  /// publish() from any thread: queued on the bus thread.
+  void publish_later(std::string topic, std::string payload);
   void on_message(std::string_view payload);
   void on_subscribed(std::string_view topic);
   void tick();

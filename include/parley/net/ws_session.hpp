@@ -28,7 +28,8 @@ inline constexpr std::chrono::seconds close_deadline{5};
 /// time; frames for the client (encoded once, shared by every recipient) are copied into the
 /// connection's output, which writes everything queued in one go. Over the queue bound the
 /// session is closed as a slow consumer (1008).
-class ws_session : public chat::session_output, public std::enable_shared_from_this<ws_session> {
+class ws_session final : public chat::session_output,
+                         public std::enable_shared_from_this<ws_session> {
  public:
   /// `leftover`: bytes the client sent after its upgrade request.
   ws_session(boost::asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
@@ -51,7 +52,6 @@ class ws_session : public chat::session_output, public std::enable_shared_from_t
   ws::connection conn_;
   services& svc_;
   connection_registry& connections_;
-  std::string username_;
   chat::session logic_;
   bool open_ = false;
 };
