@@ -17,12 +17,6 @@ second_pid=
 second_port=
 redis_pid=
 
-stop_pid() {
-  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-    kill -TERM "$1"
-    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  fi
-}
 stop_server() {
   stop_pid "$server_pid"
   stop_pid "$second_pid"
@@ -30,20 +24,7 @@ stop_server() {
   server_pid= second_pid= redis_pid=
 }
 trap 'stop_server; rm -rf "$work"' EXIT
-
-# launch PORT ARGS...: one parley on the shared bench database; waits until it answers.
-launch() {
-  local p=$1; shift
-  ./build/parley --listen "127.0.0.1:$p" --db "$work/bench.db" --rate-limit 0 \
-    --jwt-secret bench-secret --log-level warn --static-dir "$work" "$@" 2>>"$work/server.log" &
-  launched=$!
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "server did not start" >&2
-  exit 1
-}
+source bench/lib.sh
 
 start_server() {
   port=$((port + 1))
@@ -80,11 +61,8 @@ start_cluster() {
 cpu_ticks() { cat "/proc/$server_pid/stat" ${second_pid:+"/proc/$second_pid/stat"} | awk '{t += $14 + $15} END {print t}'; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
 peak_kib() { cat "/proc/$server_pid/status" ${second_pid:+"/proc/$second_pid/status"} | awk '/^VmHWM/ {k += $2} END {print k}'; }
-field() { grep -o "\"$1\":[0-9.eE+-]*" | head -1 | cut -d: -f2; }
-# median and spread of numbers on stdin, one per line: "median (min-max)"
-stats() { sort -g | awk '{a[NR]=$1} END {printf "%.4g (%.4g-%.4g)", a[int((NR+1)/2)], a[1], a[NR]}'; }
 
-bench() { ./build/parley-bench --url "ws://127.0.0.1:$port" --threads "$threads" --json "$@"; }
+bench() { ./build/parley-bench --url "ws://127.0.0.1:$port" --threads "$threads" --server-pid "$server_pid" --json "$@"; }
 starter=start_server
 
 declare -a rows
@@ -146,8 +124,10 @@ run_idle() {
   echo "$row"
 }
 
-run_case "cycle -w 20 -r 1500" cases_per_s p99 -- cycle -w 20 -r 1500
-run_case "cycle --seed-compat -w 20 -r 1500" cases_per_s p99 -- cycle --seed-compat -w 20 -r 1500
+run_case "cycle -w 20 -r 1500" cases_per_s p99 server_cpu_us_per_case client_cpu_us_per_case -- \
+  cycle -w 20 -r 1500
+run_case "cycle --seed-compat -w 20 -r 1500" cases_per_s p99 server_cpu_us_per_case \
+  client_cpu_us_per_case -- cycle --seed-compat -w 20 -r 1500
 run_case "fanout 1 x 1000, max rate, 10 s" deliveries_per_s lost duplicated out_of_order p99 -- \
   fanout --subscribers 1000 --publishers 1 --rate 0 --duration 10
 run_case "fanout 100 subs x 10 pubs x 100/s, 10 s" p50 p99 lost deliveries_per_s -- \

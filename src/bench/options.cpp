@@ -91,6 +91,8 @@ options parse_options(const std::vector<std::string>& args) {
       o.users = number(a, value(), 1, 100000);
     } else if (a == "--window") {
       o.window = number(a, value(), 1, 1000000);
+    } else if (a == "--server-pid") {
+      o.server_pid = static_cast<int>(number(a, value(), 1, 4194304));
     } else if (a == "--json") {
       o.json = true;
     } else {
@@ -117,6 +119,8 @@ Signs up / logs in its own users over HTTP (--users, default 10, reused), then r
                    publisher i and subscriber j over channels i % C and j % C.
   connections      --connections N (1000) idle sessions held for --duration S seconds.
 Common: --url (repeat to spread sessions over instances), --threads T (cores), --json.
+Reports parley-bench's own CPU time for the run (per case for cycle); --server-pid PID adds
+that server process's CPU time, read from /proc (same host only), to tell which side limits.
 fanout --publisher-url ws://host:port puts every publisher on that instance (and the
 subscribers on the --url ones): a cross-instance fanout. A publisher's window is then
 acknowledged by its channel's first subscriber, not by its own echo.

@@ -37,6 +37,10 @@ double per_second(std::uint64_t n, double seconds) {
   return seconds > 0 ? static_cast<double>(n) / seconds : 0;
 }
 
+double micros_per(double seconds, std::uint64_t n) {
+  return n > 0 ? seconds * 1e6 / static_cast<double>(n) : 0;
+}
+
 }  // namespace
 
 void tally::merge(const tally& other) {
@@ -67,11 +71,19 @@ std::string to_json(const options& o, const result& r) {
                      {"p90", ms(t.latency.quantile(0.90))},
                      {"p99", ms(t.latency.quantile(0.99))},
                      {"max", ms(t.latency.max())}}}};
+  out["client_cpu_s"] = r.client_cpu_s;
+  if (r.server_cpu_s) {
+    out["server_cpu_s"] = *r.server_cpu_s;
+  }
   switch (o.kind) {
     case scenario::cycle:
       out["cases"] = t.cases.get();
       out["cases_per_s"] = per_second(t.cases.get(), r.elapsed_s);
       out["workers"] = o.workers;
+      out["client_cpu_us_per_case"] = micros_per(r.client_cpu_s, t.cases.get());
+      if (r.server_cpu_s) {
+        out["server_cpu_us_per_case"] = micros_per(*r.server_cpu_s, t.cases.get());
+      }
       break;
     case scenario::fanout:
       out["sent"] = t.sent.get();
@@ -100,6 +112,10 @@ std::string to_text(const options& o, const result& r) {
     case scenario::cycle:
       out << "cases          " << t.cases.get() << " (" << o.workers << " workers)\n";
       out << "cases/s        " << per_second(t.cases.get(), r.elapsed_s) << '\n';
+      out << "client CPU     " << micros_per(r.client_cpu_s, t.cases.get()) << " us/case\n";
+      if (r.server_cpu_s) {
+        out << "server CPU     " << micros_per(*r.server_cpu_s, t.cases.get()) << " us/case\n";
+      }
       break;
     case scenario::fanout:
       out << "sent           " << t.sent.get() << '\n';
@@ -114,6 +130,11 @@ std::string to_text(const options& o, const result& r) {
       break;
   }
   out << "elapsed        " << r.elapsed_s << " s\n";
+  out << "CPU            client " << r.client_cpu_s << " s";
+  if (r.server_cpu_s) {
+    out << ", server " << *r.server_cpu_s << " s";
+  }
+  out << '\n';
   out << "latency ms     min " << ms(t.latency.min()) << "  p50 " << ms(t.latency.quantile(0.5))
       << "  p90 " << ms(t.latency.quantile(0.9)) << "  p99 " << ms(t.latency.quantile(0.99))
       << "  max " << ms(t.latency.max()) << '\n';

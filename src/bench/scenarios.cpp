@@ -1,4 +1,5 @@
 #include "parley/bench/scenarios.hpp"
+#include "parley/bench/cpu_time.hpp"
 #include "parley/bench/scenario_setup.hpp"
 #include "parley/bench/source_addresses.hpp"
 
@@ -92,15 +93,27 @@ result run_scenario(const options& o, const std::vector<std::string>& tokens,
   for (unsigned i = 0; i < o.threads; ++i) {
     s.threads.push_back(std::make_unique<worker_thread>());
   }
+  const auto server_before = o.server_pid ? process_cpu_seconds(o.server_pid) : std::nullopt;
+  const auto client_before = own_cpu_seconds();
+  result r;
   switch (o.kind) {
     case scenario::cycle:
-      return run_cycle(s);
+      r = run_cycle(s);
+      break;
     case scenario::fanout:
-      return run_fanout(s);
+      r = run_fanout(s);
+      break;
     case scenario::connections:
-      return run_connections(s);
+      r = run_connections(s);
+      break;
   }
-  return {};
+  r.client_cpu_s = own_cpu_seconds() - client_before;
+  if (server_before) {
+    if (const auto server_after = process_cpu_seconds(o.server_pid)) {
+      r.server_cpu_s = *server_after - *server_before;
+    }
+  }
+  return r;
 }
 
 }  // namespace parley::bench

@@ -49,7 +49,10 @@ awaitable<reply> dispatch(api_context& svc, const request& req, const routing& r
       res.set(beast_http::field::server, "parley");
       res.set(beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res.keep_alive(req.keep_alive());
-      res.body() = svc.metrics.render();
+      res.body() = svc.metrics.render() +
+                   metrics::counter_text("parley_store_jobs_total",
+                                         "Jobs handed to the store thread (each a thread hop).",
+                                         svc.db.jobs_queued());
       co_return make_reply(std::move(res));
     }
     case route::websocket:

@@ -51,6 +51,13 @@ void labeled(std::ostringstream& out, const char* name, const char* help,
 
 }  // namespace
 
+std::string counter_text(std::string_view name, std::string_view help, std::uint64_t value) {
+  std::ostringstream out;
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n"
+      << name << ' ' << value << '\n';
+  return out.str();
+}
+
 std::uint64_t resident_memory_bytes() {
   std::ifstream statm("/proc/self/statm");
   std::uint64_t size = 0;

@@ -34,6 +34,7 @@ struct options {
   unsigned users = 10;            ///< accounts created and reused
   unsigned window = 64;           ///< fanout: unacknowledged messages per publisher at most
   unsigned source_addresses = 0;  ///< loopback source addresses; 0 = as many as the run needs
+  int server_pid = 0;             ///< a server on this host whose CPU time is reported; 0 = none
   bool json = false;
 };
 

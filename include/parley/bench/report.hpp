@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "parley/bench/latency_histogram.hpp"
@@ -56,6 +57,8 @@ struct result {
   double elapsed_s = 0;    ///< the measured phase
   double open_s = 0;       ///< connections: time to open them all
   std::uint64_t lost = 0;  ///< fanout: expected deliveries that never came
+  double client_cpu_s = 0;  ///< parley-bench's CPU time during the measured phase
+  std::optional<double> server_cpu_s;  ///< --server-pid's CPU time during the measured phase
 };
 
 /// The contract's JSON object (scenario, errors, latency_ms, and the scenario's own fields).

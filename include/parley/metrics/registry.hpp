@@ -53,6 +53,9 @@ struct registry {
   std::string render() const;
 };
 
+/// One counter in the Prometheus text format, for values kept outside the registry.
+std::string counter_text(std::string_view name, std::string_view help, std::uint64_t value);
+
 /// Resident set size of this process in bytes, from /proc/self/statm (0 if unreadable).
 std::uint64_t resident_memory_bytes();
 

@@ -4,6 +4,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <future>
 #include <memory>
 #include <string>
@@ -29,6 +31,7 @@ class store {
   /// Runs `f(database&)` on the store thread; the awaiting coroutine resumes on its own executor.
   template <class F>
   auto run(F f) {
+    jobs_.fetch_add(1, std::memory_order_relaxed);
     return util::offload(context_.get_executor(),
                          [this, f = std::move(f)]() mutable { return f(*db_); });
   }
@@ -36,6 +39,7 @@ class store {
   /// Queues `f(database&)` on the store thread without waiting for it.
   template <class F>
   void post(F f) {
+    jobs_.fetch_add(1, std::memory_order_relaxed);
     boost::asio::post(context_, [this, f = std::move(f)]() mutable { f(*db_); });
   }
 
@@ -63,12 +67,16 @@ class store {
   /// Finishes every queued job, then closes the database; later run() calls fail.
   void stop();
 
+  /// Jobs handed to the store thread so far (run and post): each is a hop between threads.
+  std::uint64_t jobs_queued() const { return jobs_.load(std::memory_order_relaxed); }
+
   /// The schema version after migration.
   int schema_version() const { return schema_version_; }
 
  private:
   std::unique_ptr<database> db_;
   int schema_version_ = 0;
+  std::atomic<std::uint64_t> jobs_{0};
   boost::asio::io_context context_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::thread thread_;

@@ -1,0 +1,32 @@
+# Shared by the benchmark scripts (sourced): starting and stopping a parley on loopback and
+# reading figures. Expects $work (a temporary directory) to be set by the caller.
+
+# stop_pid PID: TERM, then waits up to 10 s for the process to go.
+stop_pid() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill -TERM "$1"
+    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  fi
+}
+
+# launch PORT ARGS...: one parley on the shared bench database ($work/bench.db), its log in
+# $work/server.log; waits until it answers and sets $launched to its pid. PARLEY_PRELOAD, when
+# set, is preloaded into it.
+launch() {
+  local p=$1; shift
+  LD_PRELOAD=${PARLEY_PRELOAD:-} ./build/parley --listen "127.0.0.1:$p" --db "$work/bench.db" \
+    --rate-limit 0 --jwt-secret bench-secret --log-level warn --static-dir "$work" "$@" \
+    2>>"$work/server.log" &
+  launched=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "server did not start" >&2
+  exit 1
+}
+
+# field KEY: the first numeric "KEY": value of the JSON on stdin.
+field() { grep -o "\"$1\":[0-9.eE+-]*" | head -1 | cut -d: -f2; }
+# median and spread of numbers on stdin, one per line: "median (min-max)"
+stats() { sort -g | awk '{a[NR]=$1} END {printf "%.4g (%.4g-%.4g)", a[int((NR+1)/2)], a[1], a[NR]}'; }
