@@ -8,7 +8,8 @@
 # PARLEY_COST_TRACED_CASES (150) cases per worker, 20 workers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh -DPARLEY_TESTS=OFF >/dev/null
+# Without tests on a first build; an existing build directory keeps its own settings.
+bash scripts/build.sh $([ -f build/CMakeCache.txt ] || echo -DPARLEY_TESTS=OFF) >/dev/null
 runs=${PARLEY_COST_RUNS:-3}
 cases=${PARLEY_COST_CASES:-1500}
 traced=${PARLEY_COST_TRACED_CASES:-150}

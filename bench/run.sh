@@ -5,7 +5,8 @@
 # Not part of the test command. Only loopback traffic; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh -DPARLEY_TESTS=OFF >/dev/null
+# Without tests on a first build; an existing build directory keeps its own settings.
+bash scripts/build.sh $([ -f build/CMakeCache.txt ] || echo -DPARLEY_TESTS=OFF) >/dev/null
 
 runs=${PARLEY_BENCH_RUNS:-3}
 threads=${PARLEY_BENCH_THREADS:-$(nproc)}

@@ -10,16 +10,21 @@ namespace parley::chat {
 using boost::asio::awaitable;
 
 awaitable<void> session::on_join(proto::join_cmd& c, const ref_t& ref) {
-  const actor me{user_.id, user_.username};
-  auto opening = svc_.db.run([me, name = c.channel](store::database& db) {
-    return open_for_join(db, me, name, util::unix_seconds());
-  });
-  const auto access = co_await std::move(opening);
-  if (access.error) {
-    send_error(*access.error, {}, ref);
-    co_return;
+  auto known = svc_.memberships.member_channel(c.channel, user_.id);
+  if (!known) {
+    const actor me{user_.id, user_.username};
+    auto opening = svc_.db.run([me, name = c.channel](store::database& db) {
+      return open_for_join(db, me, name, util::unix_seconds());
+    });
+    const auto access = co_await std::move(opening);
+    if (access.error) {
+      send_error(*access.error, {}, ref);
+      co_return;
+    }
+    svc_.memberships.remember(access.channel, user_.id);
+    known = access.channel;
   }
-  auto subscribing = subscribe(c.channel, access.channel.id, c.since);
+  auto subscribing = subscribe(c.channel, known->id, c.since);
   const bool newly = co_await std::move(subscribing);
   send(proto::channel_reply("joined", c.channel, ref));
   if (c.since) {
@@ -48,6 +53,7 @@ awaitable<void> session::on_create(proto::create_cmd& c, const ref_t& ref) {
     send_error(*created.error, {}, ref);
     co_return;
   }
+  svc_.memberships.remember(created.channel, user_.id);
   auto subscribing = subscribe(c.channel, created.channel.id, std::nullopt);
   co_await std::move(subscribing);
   send_all(channels_.release(c.channel));

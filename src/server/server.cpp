@@ -101,7 +101,7 @@ server::server(config::config cfg)
       *store_, hash_pool_, tokens_, metrics_, *bus_, canonical_static_root(cfg_.static_dir),
       auth::hash_password("parley: the hash unknown users are checked against")});
   sessions_ = std::unique_ptr<chat::session_services>(
-      new chat::session_services{*store_, *hub_, *messages_, *bus_, metrics_});
+      new chat::session_services{*store_, *hub_, *messages_, *bus_, memberships_, metrics_});
   services_ = std::unique_ptr<net::services>(new net::services{cfg_, metrics_, *sessions_, *api_});
 
   const auto endpoint = resolve_listen(cfg_);

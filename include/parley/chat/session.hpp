@@ -11,6 +11,7 @@
 
 #include "parley/chat/bus.hpp"
 #include "parley/chat/hub.hpp"
+#include "parley/chat/membership_cache.hpp"
 #include "parley/chat/message_log.hpp"
 #include "parley/chat/rate_limiter.hpp"
 #include "parley/chat/session_channels.hpp"
@@ -33,6 +34,7 @@ struct session_services {
   chat::hub& hub;
   chat::message_log& messages;
   chat::bus& bus;
+  chat::membership_cache& memberships;
   metrics::registry& metrics;
 };
 

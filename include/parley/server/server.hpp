@@ -43,6 +43,7 @@ class server {
   std::unique_ptr<chat::hub> hub_;
   std::unique_ptr<chat::message_log> messages_;
   std::unique_ptr<chat::bus> bus_;  ///< Redis with PARLEY_REDIS_URL, else local
+  chat::membership_cache memberships_;
   std::unique_ptr<http::api_context> api_;
   std::unique_ptr<chat::session_services> sessions_;
   std::unique_ptr<net::services> services_;
