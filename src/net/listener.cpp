@@ -28,6 +28,8 @@ listener::listener(io_pool& pool, const tcp::endpoint& endpoint, services& svc,
   if (endpoint.address().is_v6()) {
     acceptor_.set_option(asio::ip::v6_only(true));
   }
+  // Accepted sockets inherit TCP_NODELAY from the listening one (Linux): no call per connection.
+  acceptor_.set_option(tcp::no_delay(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
 }
@@ -60,8 +62,10 @@ asio::awaitable<void> listener::accept_loop() {
       }
       continue;
     }
+    // Set once here, before the first asynchronous operation would set it on its own: the
+    // WebSocket layer's direct reads need it, and one ioctl per connection is enough.
     boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
+    socket.non_blocking(true, ignored);
     std::make_shared<http_session>(std::move(socket), thread, svc_, connections_)->start();
   }
 }

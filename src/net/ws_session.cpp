@@ -28,7 +28,7 @@ ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::
       logic_(svc.chat, *this, thread, {user.user_id, std::move(user.username)}, svc.cfg.rate_limit,
              svc.cfg.rate_burst) {}
 
-void ws_session::start(http::response switching) {
+void ws_session::start(std::string switching) {
   conn_.set_owner(weak_from_this());
   asio::co_spawn(
       conn_.get_executor(),
@@ -38,7 +38,7 @@ void ws_session::start(http::response switching) {
       asio::detached);
 }
 
-awaitable<void> ws_session::run(http::response switching) {
+awaitable<void> ws_session::run(std::string switching) {
   auto self = shared_from_this();
   std::weak_ptr<ws_session> weak = self;
   const auto registration = connections_.add([weak, executor = conn_.get_executor()] {
@@ -49,24 +49,22 @@ awaitable<void> ws_session::run(http::response switching) {
     });
   });
 
-  auto accepting = conn_.accept(std::move(switching));
-  if (co_await std::move(accepting)) {
-    open_ = true;
-    svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
-    auto opening = logic_.open(svc_.cfg.instance_id);
-    co_await std::move(opening);
-    for (;;) {
-      auto reading = conn_.read();
-      const auto text = co_await std::move(reading);
-      if (!text) {
-        break;
-      }
-      co_await handle_frame(*text);
+  conn_.accept(std::move(switching));
+  open_ = true;
+  svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
+  auto opening = logic_.open(svc_.cfg.instance_id);
+  co_await std::move(opening);
+  for (;;) {
+    auto reading = conn_.read();
+    const auto text = co_await std::move(reading);
+    if (!text) {
+      break;
     }
-    open_ = false;
-    logic_.close();
-    svc_.metrics.ws_sessions.fetch_sub(1, std::memory_order_relaxed);
+    co_await handle_frame(*text);
   }
+  open_ = false;
+  logic_.close();
+  svc_.metrics.ws_sessions.fetch_sub(1, std::memory_order_relaxed);
   auto finishing = conn_.finish();
   co_await std::move(finishing);
   connections_.remove(registration);
@@ -135,7 +133,7 @@ upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover,
       svc.metrics.http_requests_total.add({"/ws", "101"});
       std::make_shared<ws_session>(stream.release_socket(), std::string(leftover), thread, svc,
                                    connections, std::move(*claims))
-          ->start(ws::switching_protocols(req.version(), key));
+          ->start(ws::switching_protocols(key));
       return upgrade_result::upgraded;
   }
   svc.metrics.http_requests_total.add({"/ws", std::to_string(rejection->result_int())});

@@ -2,7 +2,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <array>
 
@@ -40,22 +39,17 @@ connection::connection(asio::ip::tcp::socket socket, limits lim, std::string lef
       reader_(lim.max_message),
       inbuf_(std::move(leftover)),
       timer_(socket_.get_executor()) {
-  boost::system::error_code ignored;
-  socket_.non_blocking(true, ignored);
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (!socket_.non_blocking()) {  // the listener sets it at accept; this is for other callers
+    boost::system::error_code ignored;
+    socket_.non_blocking(true, ignored);
+  }
 }
 
-awaitable<bool> connection::accept(
-    boost::beast::http::response<boost::beast::http::string_body> answer) {
-  const bool switching = answer.result() == boost::beast::http::status::switching_protocols;
-  auto [ec, n] = co_await boost::beast::http::async_write(socket_, answer, with_error);
-  if (ec || !switching) {
-    failed_ = true;
-    co_return false;
-  }
+void connection::accept(std::string answer) {
+  pending_ = std::move(answer);
+  schedule_flush();
   last_heard_ = clock::now();
   arm_idle_tick();
-  co_return true;
 }
 
 awaitable<bool> connection::receive() {
@@ -109,6 +103,7 @@ awaitable<std::optional<std::string_view>> connection::read() {
         case frame_event::kind::pong:
           continue;
         case frame_event::kind::close:
+          peer_closed_ = true;
           if (!close_sent_) {
             close_sent_ = true;  // the echo; the deadline comes with finish()
             append_close(pending_, e.code == 1005 ? close_code::normal : e.code, {});
@@ -210,7 +205,9 @@ awaitable<void> connection::finish() {
     auto writing = wait_until_queued_at_most(0);
     co_await std::move(writing);
   }
-  if (!failed_) {
+  if (!failed_ && !peer_closed_) {
+    // We closed first: the peer's close frame is still to come. (After the peer's close and our
+    // echo there is nothing left to read, and the server closes TCP first, as RFC 6455 asks.)
     boost::system::error_code ignored;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     // Until the peer closes its side too, so it reads our close frame before any reset.

@@ -41,15 +41,13 @@ handshake_verdict check_handshake(std::string_view version, std::string_view key
   return well_formed_key(key) ? handshake_verdict::accept : handshake_verdict::bad_key;
 }
 
-beast_http::response<beast_http::string_body> switching_protocols(unsigned http_version,
-                                                                  std::string_view client_key) {
-  beast_http::response<beast_http::string_body> res{beast_http::status::switching_protocols,
-                                                    http_version};
-  res.set(beast_http::field::server, "parley");
-  res.set(beast_http::field::upgrade, "websocket");
-  res.set(beast_http::field::connection, "Upgrade");
-  res.set(beast_http::field::sec_websocket_accept, accept_key(client_key));
-  return res;
+std::string switching_protocols(std::string_view client_key) {
+  std::string out =
+      "HTTP/1.1 101 Switching Protocols\r\nServer: parley\r\nUpgrade: websocket\r\n"
+      "Connection: Upgrade\r\nSec-WebSocket-Accept: ";
+  out += accept_key(client_key);
+  out += "\r\n\r\n";
+  return out;
 }
 
 }  // namespace parley::ws

@@ -36,14 +36,14 @@ class ws_session final : public chat::session_output,
              services& svc, connection_registry& connections, auth::claims user);
 
   /// Writes the 101 answer and runs the session.
-  void start(http::response switching);
+  void start(std::string switching);
 
   void send(const chat::shared_frame& frame) override;
   boost::asio::awaitable<void> wait_for_room() override;
   bool is_open() const override { return open_ && !conn_.closing(); }
 
  private:
-  boost::asio::awaitable<void> run(http::response switching);
+  boost::asio::awaitable<void> run(std::string switching);
   /// Counts the frame by type and runs it.
   boost::asio::awaitable<void> handle_frame(std::string_view text);
   /// Closes with `code`/`reason` once what is queued before it is written.

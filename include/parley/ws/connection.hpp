@@ -3,8 +3,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -45,9 +43,9 @@ class connection {
   /// Asynchronous operations keep the owner alive until they complete.
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
-  /// Writes the handshake answer; true when it was a 101 and the connection is now open.
-  boost::asio::awaitable<bool> accept(
-      boost::beast::http::response<boost::beast::http::string_body> answer);
+  /// Queues the handshake's 101 answer (bytes); it goes out with the first frames, in one write.
+  /// The connection is open from here on.
+  void accept(std::string answer);
 
   /// The next text message (valid until the next call). nullopt once the connection is over:
   /// the close handshake finished, the socket failed, or the peer broke the protocol (it is
@@ -95,6 +93,7 @@ class connection {
   bool flush_scheduled_ = false;
   bool write_in_flight_ = false;
   bool close_sent_ = false;
+  bool peer_closed_ = false;  ///< the peer's close frame arrived
   bool failed_ = false;
   using clock = boost::asio::steady_timer::clock_type;
   clock::time_point last_heard_{};   ///< when the peer last sent anything

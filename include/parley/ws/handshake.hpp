@@ -21,8 +21,9 @@ enum class handshake_verdict {
 /// Judges the Sec-WebSocket-Version and Sec-WebSocket-Key header values.
 handshake_verdict check_handshake(std::string_view version, std::string_view key);
 
-/// The 101 Switching Protocols answer to an accepted handshake.
-boost::beast::http::response<boost::beast::http::string_body> switching_protocols(
-    unsigned http_version, std::string_view client_key);
+/// The bytes of the 101 Switching Protocols answer to an accepted handshake (HTTP/1.1, the only
+/// version that can upgrade). Bytes rather than a Beast message, so the connection queues them
+/// with its first frames and one write carries the answer and `hello`.
+std::string switching_protocols(std::string_view client_key);
 
 }  // namespace parley::ws
