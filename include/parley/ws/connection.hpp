@@ -89,7 +89,10 @@ class connection {
   std::size_t decoded_ = 0;  ///< bytes at the front of inbuf_ already decoded
   std::string pending_;      ///< frames queued while a write is in flight
   std::string writing_;      ///< the write in flight
-  bool drained_ = false;     ///< the last read left the socket empty
+  /// The last read left the socket empty, so the next one waits first. True from the start:
+  /// after the upgrade the client speaks only once it has our answer. Waiting is always safe:
+  /// Asio's async_wait re-arms epoll (EPOLL_CTL_MOD), which reports data that came meanwhile.
+  bool drained_ = true;
   bool flush_scheduled_ = false;
   bool write_in_flight_ = false;
   bool close_sent_ = false;
