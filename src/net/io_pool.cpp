@@ -50,8 +50,5 @@ void io_pool::stop() {
   join();
 }
 
-std::size_t io_pool::next_index() {
-  return next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size();
-}
 
 }  // namespace parley::net

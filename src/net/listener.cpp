@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/socket.h>
+
 #include "parley/log/log.hpp"
 #include "parley/net/http_session.hpp"
 #include "parley/util/with_error.hpp"
@@ -16,41 +18,72 @@ using asio::ip::tcp;
 using util::with_error;
 
 namespace {
+
 /// After EMFILE, wait this long before accepting again instead of spinning.
 constexpr std::chrono::milliseconds accept_backoff{50};
+
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+/// Throws address_in_use when anything listens on `endpoint`: a socket without SO_REUSEPORT
+/// cannot bind a port in LISTEN, whatever that socket's own options.
+void check_port_free(asio::io_context& ctx, const tcp::endpoint& endpoint) {
+  tcp::acceptor probe(ctx);
+  probe.open(endpoint.protocol());
+  probe.set_option(asio::socket_base::reuse_address(true));
+  if (endpoint.address().is_v6()) {
+    probe.set_option(asio::ip::v6_only(true));
+  }
+  probe.bind(endpoint);
+}
+
 }  // namespace
 
 listener::listener(io_pool& pool, const tcp::endpoint& endpoint, services& svc,
                    connection_registry& connections)
-    : pool_(pool), acceptor_(pool.at(0)), svc_(svc), connections_(connections) {
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::socket_base::reuse_address(true));
-  if (endpoint.address().is_v6()) {
-    acceptor_.set_option(asio::ip::v6_only(true));
+    : svc_(svc), connections_(connections) {
+  if (endpoint.port() != 0) {
+    check_port_free(pool.at(0), endpoint);
   }
-  // Accepted sockets inherit TCP_NODELAY from the listening one (Linux): no call per connection.
-  acceptor_.set_option(tcp::no_delay(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
+  auto bound = endpoint;
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    auto acceptor = std::make_unique<tcp::acceptor>(pool.at(i));
+    acceptor->open(endpoint.protocol());
+    acceptor->set_option(asio::socket_base::reuse_address(true));
+    acceptor->set_option(reuse_port(true));
+    if (endpoint.address().is_v6()) {
+      acceptor->set_option(asio::ip::v6_only(true));
+    }
+    // Accepted sockets inherit TCP_NODELAY from the listening one (Linux): no call per
+    // connection.
+    acceptor->set_option(tcp::no_delay(true));
+    acceptor->bind(bound);
+    acceptor->listen(asio::socket_base::max_listen_connections);
+    bound = acceptor->local_endpoint();  // port 0: the others join the port the first got
+    acceptors_.push_back(std::move(acceptor));
+  }
 }
 
 void listener::start() {
-  asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+  for (std::size_t i = 0; i < acceptors_.size(); ++i) {
+    asio::co_spawn(acceptors_[i]->get_executor(), accept_loop(i), asio::detached);
+  }
 }
 
 void listener::stop() {
-  asio::post(acceptor_.get_executor(), [this] {
-    boost::system::error_code ignored;
-    acceptor_.close(ignored);
-  });
+  for (auto& acceptor : acceptors_) {
+    asio::post(acceptor->get_executor(), [&a = *acceptor] {
+      boost::system::error_code ignored;
+      a.close(ignored);
+    });
+  }
 }
 
-asio::awaitable<void> listener::accept_loop() {
-  asio::steady_timer backoff(acceptor_.get_executor());
-  while (acceptor_.is_open()) {
-    const auto thread = pool_.next_index();
-    auto [ec, socket] = co_await acceptor_.async_accept(pool_.at(thread), with_error);
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
+asio::awaitable<void> listener::accept_loop(std::size_t thread) {
+  auto& acceptor = *acceptors_[thread];
+  asio::steady_timer backoff(acceptor.get_executor());
+  while (acceptor.is_open()) {
+    auto [ec, socket] = co_await acceptor.async_accept(with_error);
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
       break;
     }
     if (ec) {

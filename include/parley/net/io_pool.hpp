@@ -3,7 +3,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -26,8 +25,6 @@ class io_pool {
   /// Stops every context at once and joins the threads.
   void stop();
 
-  /// The index of the context for the next new connection (round-robin).
-  std::size_t next_index();
   boost::asio::io_context& at(std::size_t i) { return *contexts_[i]; }
   std::size_t size() const { return contexts_.size(); }
 
@@ -36,7 +33,6 @@ class io_pool {
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<guard> guards_;
   std::vector<std::thread> threads_;
-  std::atomic<std::size_t> next_{0};
 };
 
 }  // namespace parley::net
