@@ -20,13 +20,13 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-std::optional<json::object> decode_object(std::string_view part) {
+std::optional<json::object> decode_object(std::string_view part, json::storage_ptr memory) {
   const auto raw = util::base64url_decode(part);
   if (!raw) {
     return std::nullopt;
   }
   json::error_code ec;
-  auto v = json::parse(*raw, ec);
+  auto v = json::parse(*raw, ec, std::move(memory));
   if (ec || !v.is_object()) {
     return std::nullopt;
   }
@@ -71,7 +71,10 @@ jwt_result verify_jwt(std::string_view token, std::string_view secret, std::int6
     r.error = jwt_error::malformed;
     return r;
   }
-  const auto header = decode_object(token.substr(0, dot1));
+  // Header and payload are parsed into stack memory; only the claims kept are copied out.
+  unsigned char buffer[2048];
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  const auto header = decode_object(token.substr(0, dot1), &scratch);
   if (!header) {
     r.error = jwt_error::malformed;
     return r;
@@ -88,7 +91,7 @@ jwt_result verify_jwt(std::string_view token, std::string_view secret, std::int6
     r.error = jwt_error::bad_signature;
     return r;
   }
-  const auto payload = decode_object(token.substr(dot1 + 1, dot2 - dot1 - 1));
+  const auto payload = decode_object(token.substr(dot1 + 1, dot2 - dot1 - 1), &scratch);
   if (!payload) {
     r.error = jwt_error::malformed;
     return r;

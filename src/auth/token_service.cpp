@@ -15,14 +15,27 @@ std::pair<std::string, claims> token_service::issue(std::int64_t user_id,
 }
 
 std::optional<claims> token_service::verify(std::string_view token, std::int64_t now_s) const {
+  {
+    std::shared_lock lock(mutex_);
+    if (const auto it = verified_.find(token); it != verified_.end()) {
+      if (it->second.expires_at <= now_s || revoked_.contains(it->second.jti)) {
+        return std::nullopt;
+      }
+      return it->second;
+    }
+  }
   auto result = verify_jwt(token, secret_, now_s);
   if (!result.ok()) {
     return std::nullopt;
   }
-  std::shared_lock lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (revoked_.contains(result.value.jti)) {
     return std::nullopt;
   }
+  if (verified_.size() >= max_verified) {
+    verified_.clear();  // a miss costs one verification: simpler than tracking age
+  }
+  verified_.emplace(std::string(token), result.value);
   return std::move(result.value);
 }
 

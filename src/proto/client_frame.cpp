@@ -172,7 +172,10 @@ parsed_frame parse_client_frame(std::string_view text) {
   parsed_frame out{
       std::nullopt, {}, frame_error{error::code::bad_request, "expected a JSON object"}};
   json::error_code ec;
-  const auto value = json::parse(text, ec);
+  // The parsed tree lives only while its fields are copied out: on the stack, for most frames.
+  unsigned char buffer[4096];
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  const auto value = json::parse(text, ec, &scratch);
   if (ec || !value.is_object()) {
     return out;
   }

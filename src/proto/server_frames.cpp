@@ -7,11 +7,26 @@
 namespace parley::proto {
 namespace json = boost::json;
 
-std::string encode(json::object frame, const std::optional<std::string>& ref) {
+namespace {
+
+/// Stack memory for building one frame; a bigger frame (a history page) continues on the heap.
+constexpr std::size_t frame_scratch_bytes = 2048;
+
+std::string serialize_with_ref(json::object& frame, const std::optional<std::string>& ref) {
   if (ref) {
     frame["ref"] = *ref;
   }
   return json::serialize(frame);
+}
+
+}  // namespace
+
+std::string encode(std::initializer_list<frame_field> fields,
+                   const std::optional<std::string>& ref) {
+  unsigned char buffer[frame_scratch_bytes];
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  json::object frame(fields, &scratch);
+  return serialize_with_ref(frame, ref);
 }
 
 std::string error_frame(error::code code, std::string_view message,
@@ -60,16 +75,17 @@ std::string seen_frame(std::string_view channel, std::string_view user, std::int
 
 std::string history_frame(std::string_view channel, const model::history_page& page,
                           const std::optional<std::string>& ref) {
-  json::array messages;
+  unsigned char buffer[frame_scratch_bytes];
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  json::array messages(&scratch);
   messages.reserve(page.messages.size());
   for (const auto& m : page.messages) {
-    messages.push_back(message_json(channel, m));
+    messages.push_back(message_json(channel, m, &scratch));
   }
-  return encode({{"type", "history"},
-                 {"channel", channel},
-                 {"messages", std::move(messages)},
-                 {"has_more", page.has_more}},
-                ref);
+  json::object frame({{"type", "history"}, {"channel", channel}}, &scratch);
+  frame.emplace("messages", std::move(messages));
+  frame.emplace("has_more", page.has_more);
+  return serialize_with_ref(frame, ref);
 }
 
 std::string presence_frame(std::string_view channel, const std::vector<std::string>& users,
@@ -93,7 +109,10 @@ std::string channels_frame(const std::vector<model::channel_summary>& channels,
 
 std::string message_frame(std::string_view channel, const model::stored_message& m,
                           const std::optional<std::string>& ref) {
-  return encode(message_json(channel, m), ref);
+  unsigned char buffer[frame_scratch_bytes];
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  auto frame = message_json(channel, m, &scratch);
+  return serialize_with_ref(frame, ref);
 }
 
 }  // namespace parley::proto

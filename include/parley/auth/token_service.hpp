@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -16,6 +17,12 @@ namespace parley::auth {
 
 /// Issues and checks tokens, and remembers revoked ones until they expire. Thread-safe: any I/O
 /// thread verifies; logout adds revocations (already stored in the database by the caller).
+/// Lets an unordered_map keyed by std::string be searched with a string_view, without a copy.
+struct transparent_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 class token_service {
  public:
   token_service(std::string secret, std::int64_t ttl_s);
@@ -24,8 +31,13 @@ class token_service {
   std::pair<std::string, claims> issue(std::int64_t user_id, const std::string& username,
                                        std::int64_t now_s) const;
 
-  /// The token's claims when it is valid, unexpired and not revoked.
+  /// The token's claims when it is valid, unexpired and not revoked. A token verified once is
+  /// remembered (bounded) with its claims until it expires, so a client reconnecting with the
+  /// same token costs a lookup, not a signature and two JSON parses.
   std::optional<claims> verify(std::string_view token, std::int64_t now_s) const;
+
+  /// Verified tokens remembered at most; past it the memory starts again empty.
+  static constexpr std::size_t max_verified = 16384;
 
   /// Remembers a revocation in memory.
   void revoke(const std::string& jti, std::int64_t expires_at, std::int64_t now_s);
@@ -38,6 +50,8 @@ class token_service {
   std::int64_t ttl_s_;
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::int64_t> revoked_;
+  /// Tokens whose signature and claims were checked, by their exact text.
+  mutable std::unordered_map<std::string, claims, transparent_hash, std::equal_to<>> verified_;
   std::size_t purge_at_ = 1024;
 };
 

@@ -9,6 +9,8 @@
 namespace parley::proto {
 
 /// The contract's `message` object: {"type":"message","channel","id","from","text","ts"}.
-boost::json::object message_json(std::string_view channel, const model::stored_message& m);
+/// Built with `memory` (the default heap unless given).
+boost::json::object message_json(std::string_view channel, const model::stored_message& m,
+                                 boost::json::storage_ptr memory = {});
 
 }  // namespace parley::proto

@@ -1,6 +1,10 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value_ref.hpp>
+
+#include <initializer_list>
+#include <utility>
 
 #include <cstdint>
 #include <optional>
@@ -14,8 +18,14 @@
 
 namespace parley::proto {
 
-/// Serializes a frame object, adding "ref" when the reply answers a frame that carried one.
-std::string encode(boost::json::object frame, const std::optional<std::string>& ref = std::nullopt);
+/// One field of a frame: a name and any JSON value (nested braces make objects).
+using frame_field = std::pair<boost::json::string_view, boost::json::value_ref>;
+
+/// Serializes a frame with these fields, adding "ref" when the reply answers a frame that
+/// carried one. The object is built in a stack buffer: a frame costs one heap allocation, its
+/// text.
+std::string encode(std::initializer_list<frame_field> fields,
+                   const std::optional<std::string>& ref = std::nullopt);
 
 std::string error_frame(error::code code, std::string_view message,
                         const std::optional<std::string>& ref);
