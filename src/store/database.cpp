@@ -115,16 +115,16 @@ void database::exec(std::string_view sql) {
   }
 }
 
-statement& database::prepare(const std::string& sql) {
-  auto it = cache_.find(sql);
+statement& database::prepare(std::string_view sql) {
+  auto it = cache_.find(sql);  // by view: no string made for a statement already cached
   if (it == cache_.end()) {
     sqlite3_stmt* raw = nullptr;
-    if (int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+    if (int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
         rc != SQLITE_OK) {
       fail(db_, rc, "prepare");
     }
-    it = cache_.emplace(sql, std::make_unique<statement>(raw)).first;
+    it = cache_.emplace(std::string(sql), std::make_unique<statement>(raw)).first;
   }
   it->second->reset();
   return *it->second;
@@ -138,14 +138,16 @@ int database::changes() const {
   return sqlite3_changes(db_);
 }
 
+// BEGIN, COMMIT and ROLLBACK run as cached statements: sqlite3_exec would parse them again on
+// every message batch.
 transaction::transaction(database& db) : db_(db) {
-  db_.exec("BEGIN IMMEDIATE");
+  db_.prepare("BEGIN IMMEDIATE").run();
 }
 
 transaction::~transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.prepare("ROLLBACK").run();
     } catch (const sqlite_error&) {
       // Nothing more can be done: SQLite rolls back on its own when the statement failed.
     }
@@ -153,7 +155,7 @@ transaction::~transaction() {
 }
 
 void transaction::commit() {
-  db_.exec("COMMIT");
+  db_.prepare("COMMIT").run();
   done_ = true;
 }
 

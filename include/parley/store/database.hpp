@@ -62,7 +62,7 @@ class database {
   /// Runs one or more statements without results.
   void exec(std::string_view sql);
   /// A cached statement for `sql`, reset and ready to bind.
-  statement& prepare(const std::string& sql);
+  statement& prepare(std::string_view sql);
 
   std::int64_t last_insert_rowid() const;
   int changes() const;
