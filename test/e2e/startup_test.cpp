@@ -1,6 +1,11 @@
 // Start-up behaviour of the real binary: configuration errors, .env, --help.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -49,6 +54,31 @@ TEST_CASE("a port in use stops the start with a clear error") {
   CHECK(r.output.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())) !=
         std::string::npos);
   CHECK(r.output.find("in use") != std::string::npos);
+}
+
+TEST_CASE("a port held with SO_REUSEPORT by another program still stops the start") {
+  // parley's own listening sockets use SO_REUSEPORT (one per I/O thread); without its check it
+  // would silently share the port with this one.
+  const int other = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(other >= 0);
+  const int on = 1;
+  REQUIRE(::setsockopt(other, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) == 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(other, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(other, 16) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(other, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const auto port = std::to_string(ntohs(addr.sin_port));
+
+  temp_dir dir;
+  auto args = default_server_args(dir.path());
+  args[1] = "127.0.0.1:" + port;
+  const auto r = run_to_exit(dir.path(), args);
+  ::close(other);
+  CHECK(r.exit_code != 0);
+  CHECK(r.output.find("cannot listen on 127.0.0.1:" + port) != std::string::npos);
 }
 
 TEST_CASE("parley --help lists every option and exits 0") {
