@@ -88,7 +88,8 @@ bool hub::subscribe(std::size_t thread, session_sink* session, const std::string
     auto& user = it->second.users[session->user_id()];
     user.first = username;
     if (user.second++ == 0) {
-      announce = !remote_.has(channel, session->user_id());
+      // Told to this instance's other users of the channel only: with none, no frame is made.
+      announce = it->second.users.size() > 1 && !remote_.has(channel, session->user_id());
       link_->presence_changed({channel, session->user_id(), username}, true);
     }
   }
@@ -139,7 +140,7 @@ bool hub::remove_subscription(std::size_t thread, session_sink* session,
     if (uit != it->second.users.end() && --uit->second.second == 0) {
       username = uit->second.first;
       it->second.users.erase(uit);
-      announce = !remote_.has(channel, session->user_id());
+      announce = !it->second.users.empty() && !remote_.has(channel, session->user_id());
       link_->presence_changed({channel, session->user_id(), username}, false);
     }
     if (it->second.users.empty()) {
