@@ -39,7 +39,8 @@ std::int64_t now_ns() {
 struct fanout_state {
   std::atomic<unsigned> ready{0};
   std::atomic<bool> go{false};
-  std::atomic<bool> publishing_done{false};
+  std::atomic<bool> publishing_done{false};  ///< every publisher stopped and added its count
+  std::atomic<unsigned> publishers_done{0};
   std::atomic<std::uint64_t> total_sent{0};
   std::unique_ptr<std::atomic<std::uint64_t>[]> sent_per_channel;
   std::atomic<unsigned> subscribers_done{0};
@@ -235,6 +236,7 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
   }
   f.total_sent += static_cast<std::uint64_t>(seq);
   f.sent_per_channel[id % o.channels] += static_cast<std::uint64_t>(seq);
+  ++f.publishers_done;
   // Let the last echoes arrive, then leave.
   co_await wait_until([&] { return outstanding == 0 || reader_done; },
                       steady::now() + drain_timeout);
@@ -276,8 +278,11 @@ result run_fanout(setup& s) {
         const auto end = f.start + std::chrono::duration_cast<steady::duration>(
                                        std::chrono::duration<double>(o.duration_s));
         co_await wait_until([] { return false; }, end);
-        // Publishers add their counts as they stop; give them a moment past the end.
-        co_await wait_until([] { return false; }, steady::now() + std::chrono::milliseconds(50));
+        // Publishers add their counts as they stop, which a publisher waiting for its window or
+        // its write may do well after the end: subscribers compare against the counts only once
+        // all are in (before, a fixed 50 ms let a slow publisher's last messages count as lost).
+        co_await wait_until([&] { return f.publishers_done == o.publishers; },
+                            steady::now() + drain_timeout);
         f.publishing_done = true;
         co_await wait_until([&] { return f.subscribers_done == o.subscribers; },
                             steady::now() + drain_timeout);
