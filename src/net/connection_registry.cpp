@@ -17,6 +17,16 @@ std::uint64_t connection_registry::add(std::function<void()> request_close) {
   return id;
 }
 
+void connection_registry::hand_over(std::uint64_t id, std::function<void()> request_close) {
+  std::unique_lock lock(mutex_);
+  if (closing_) {
+    lock.unlock();
+    request_close();
+    lock.lock();
+  }
+  open_[id] = std::move(request_close);
+}
+
 void connection_registry::remove(std::uint64_t id) {
   metrics_.connections.fetch_sub(1, std::memory_order_relaxed);
   std::lock_guard lock(mutex_);

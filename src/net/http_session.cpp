@@ -98,7 +98,8 @@ awaitable<void> http_session::run() {
     // A view, not a copy: most requests are not upgrades, and the session copies what it keeps.
     const std::string_view leftover(static_cast<const char*>(buffer_.data().data()),
                                     buffer_.size());
-    const auto upgrade = try_upgrade(stream_, leftover, req, thread_, svc_, connections_, refused);
+    const auto upgrade =
+        try_upgrade(stream_, leftover, req, thread_, svc_, connections_, id, refused);
     if (upgrade == upgrade_result::upgraded) {
       upgraded = true;
       break;
@@ -124,8 +125,8 @@ awaitable<void> http_session::run() {
     beast::error_code ignored;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     stream_.socket().close(ignored);
+    connections_.remove(id);  // an upgraded connection's registration is its ws_session's now
   }
-  connections_.remove(id);
 }
 
 }  // namespace parley::net

@@ -50,5 +50,4 @@ void io_pool::stop() {
   join();
 }
 
-
 }  // namespace parley::net

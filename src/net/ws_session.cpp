@@ -19,12 +19,14 @@ namespace beast = boost::beast;
 using asio::awaitable;
 
 ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
-                       services& svc, connection_registry& connections, auth::claims user)
+                       services& svc, connection_registry& connections, std::uint64_t registration,
+                       auth::claims user)
     : conn_(std::move(socket),
             {max_ws_message_bytes, std::chrono::seconds(svc.cfg.idle_timeout_s), close_deadline},
             std::move(leftover)),
       svc_(svc),
       connections_(connections),
+      registration_(registration),
       logic_(svc.chat, *this, thread, {user.user_id, std::move(user.username)}, svc.cfg.rate_limit,
              svc.cfg.rate_burst) {}
 
@@ -41,7 +43,7 @@ void ws_session::start(std::string switching) {
 awaitable<void> ws_session::run(std::string switching) {
   auto self = shared_from_this();
   std::weak_ptr<ws_session> weak = self;
-  const auto registration = connections_.add([weak, executor = conn_.get_executor()] {
+  connections_.hand_over(registration_, [weak, executor = conn_.get_executor()] {
     asio::post(executor, [weak] {
       if (auto s = weak.lock()) {
         s->close(ws::close_code::going_away, "server shutting down");
@@ -67,7 +69,7 @@ awaitable<void> ws_session::run(std::string switching) {
   svc_.metrics.ws_sessions.fetch_sub(1, std::memory_order_relaxed);
   auto finishing = conn_.finish();
   co_await std::move(finishing);
-  connections_.remove(registration);
+  connections_.remove(registration_);
 }
 
 awaitable<void> ws_session::handle_frame(std::string_view text) {
@@ -106,7 +108,7 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
 
 upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover, http::request& req,
                            std::size_t thread, services& svc, connection_registry& connections,
-                           std::optional<http::response>& rejection) {
+                           std::uint64_t registration, std::optional<http::response>& rejection) {
   if (!beast::websocket::is_upgrade(req) || http::split_target(req.target()).path != "/ws") {
     return upgrade_result::not_an_upgrade;
   }
@@ -132,7 +134,7 @@ upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover,
     case ws::handshake_verdict::accept:
       svc.metrics.http_requests_total.add({"/ws", "101"});
       std::make_shared<ws_session>(stream.release_socket(), std::string(leftover), thread, svc,
-                                   connections, std::move(*claims))
+                                   connections, registration, std::move(*claims))
           ->start(ws::switching_protocols(key));
       return upgrade_result::upgraded;
   }

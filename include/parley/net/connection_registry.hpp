@@ -19,6 +19,9 @@ class connection_registry {
   /// Registers a connection with the function that asks it to close (called from any thread;
   /// it must post to the connection's own executor). Returns the id for remove().
   std::uint64_t add(std::function<void()> request_close);
+  /// Gives registration `id` a new close function: an upgraded connection keeps the id its
+  /// HTTP session had, so it is counted once and registered once.
+  void hand_over(std::uint64_t id, std::function<void()> request_close);
   void remove(std::uint64_t id);
 
   /// Asks every connection to close; new connections are asked at once.

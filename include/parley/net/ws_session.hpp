@@ -31,9 +31,11 @@ inline constexpr std::chrono::seconds close_deadline{5};
 class ws_session final : public chat::session_output,
                          public std::enable_shared_from_this<ws_session> {
  public:
-  /// `leftover`: bytes the client sent after its upgrade request.
+  /// `leftover`: bytes the client sent after its upgrade request; `registration`: the
+  /// connection's id in `connections`, taken over from its HTTP session.
   ws_session(boost::asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
-             services& svc, connection_registry& connections, auth::claims user);
+             services& svc, connection_registry& connections, std::uint64_t registration,
+             auth::claims user);
 
   /// Writes the 101 answer and runs the session.
   void start(std::string switching);
@@ -52,6 +54,7 @@ class ws_session final : public chat::session_output,
   ws::connection conn_;
   services& svc_;
   connection_registry& connections_;
+  std::uint64_t registration_;
   chat::session logic_;
   bool open_ = false;
 };
@@ -60,11 +63,12 @@ class ws_session final : public chat::session_output,
 enum class upgrade_result { not_an_upgrade, rejected, upgraded };
 
 /// Hands `stream` to a new ws_session when `req` is an authenticated, well-formed WebSocket
-/// upgrade on /ws (the stream is then moved from); `leftover` is what was read past the request.
-/// `rejected`: answer `rejection` (401, 400 or 426) instead.
+/// upgrade on /ws (the stream is then moved from, and the session takes over `registration`);
+/// `leftover` is what was read past the request. `rejected`: answer `rejection` (401, 400 or
+/// 426) instead.
 upgrade_result try_upgrade(boost::beast::tcp_stream& stream, std::string_view leftover,
                            http::request& req, std::size_t thread, services& svc,
-                           connection_registry& connections,
+                           connection_registry& connections, std::uint64_t registration,
                            std::optional<http::response>& rejection);
 
 }  // namespace parley::net
