@@ -44,6 +44,18 @@ json::object user_json(std::int64_t id, const std::string& name) {
 
 constexpr std::string_view cookie_attributes = "; Path=/; HttpOnly; SameSite=Lax";
 
+/// The answer to a login or a renewal: a new token for the user, in the body and the cookie.
+response token_response(api_context& svc, const request& req, std::int64_t user_id,
+                        const std::string& username) {
+  auto [token, claims] = svc.tokens.issue(user_id, username, util::unix_seconds());
+  auto res = json_response(req, status::ok,
+                           {{"token", token},
+                            {"expires_at", claims.expires_at},
+                            {"user", user_json(user_id, username)}});
+  res.set(beast_http::field::set_cookie, "parley_token=" + token + std::string(cookie_attributes));
+  return res;
+}
+
 }  // namespace
 
 std::optional<auth::claims> authenticate(api_context& svc, const request& req, bool allow_query) {
@@ -109,14 +121,7 @@ awaitable<reply> handle_login(api_context& svc, const request& req) {
     co_return make_reply(
         error_response(req, status::unauthorized, error::code::invalid_credentials));
   }
-  auto [token, claims] =
-      svc.tokens.issue(creds->account.id, creds->account.username, util::unix_seconds());
-  auto res = json_response(req, status::ok,
-                           {{"token", token},
-                            {"expires_at", claims.expires_at},
-                            {"user", user_json(creds->account.id, creds->account.username)}});
-  res.set(beast_http::field::set_cookie, "parley_token=" + token + std::string(cookie_attributes));
-  co_return make_reply(std::move(res));
+  co_return make_reply(token_response(svc, req, creds->account.id, creds->account.username));
 }
 
 awaitable<reply> handle_logout(api_context& svc, const request& req) {
@@ -135,6 +140,14 @@ awaitable<reply> handle_logout(api_context& svc, const request& req) {
           "parley_token=" + std::string(cookie_attributes) + "; Max-Age=0");
   res.keep_alive(req.keep_alive());
   co_return make_reply(std::move(res));
+}
+
+reply handle_token(api_context& svc, const request& req) {
+  const auto claims = authenticate(svc, req, false);
+  if (!claims) {
+    return make_reply(error_response(req, status::unauthorized, error::code::unauthorized));
+  }
+  return make_reply(token_response(svc, req, claims->user_id, claims->username));
 }
 
 reply handle_me(api_context& svc, const request& req) {

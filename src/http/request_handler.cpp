@@ -34,6 +34,8 @@ awaitable<reply> dispatch(api_context& svc, const request& req, const routing& r
       co_return co_await handle_login(svc, req);
     case route::logout:
       co_return co_await handle_logout(svc, req);
+    case route::token:
+      co_return handle_token(svc, req);
     case route::me:
       co_return handle_me(svc, req);
     case route::channels:

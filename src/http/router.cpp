@@ -19,6 +19,7 @@ constexpr std::array fixed_routes{
     fixed_route{"/api/signup", verb::post, route::signup},
     fixed_route{"/api/login", verb::post, route::login},
     fixed_route{"/api/logout", verb::post, route::logout},
+    fixed_route{"/api/token", verb::post, route::token},
     fixed_route{"/api/me", verb::get, route::me},
     fixed_route{"/api/channels", verb::get, route::channels},
     fixed_route{"/healthz", verb::get, route::healthz},
@@ -78,6 +79,8 @@ std::string_view route_label(route r) {
       return "/api/login";
     case route::logout:
       return "/api/logout";
+    case route::token:
+      return "/api/token";
     case route::me:
       return "/api/me";
     case route::channels:

@@ -142,6 +142,33 @@ TEST_CASE("me: bearer or cookie, never the query string; logout revokes") {
   CHECK(f.post("/api/logout", "").status == 204);
 }
 
+TEST_CASE("token renewal: a new token and cookie for a valid one, which stays valid") {
+  fixture f;
+  REQUIRE(f.post("/api/signup", creds("erin", "correct horse")).status == 201);
+  const auto login = f.post("/api/login", creds("erin", "correct horse")).json();
+  const std::string old_token(login.at("token").as_string());
+  const auto old_exp = login.at("expires_at").as_int64();
+
+  auto r = f.post("/api/token", "", bearer(old_token));
+  REQUIRE(r.status == 200);
+  const auto body = r.json();
+  const std::string renewed(body.at("token").as_string());
+  CHECK(renewed != old_token);  // a new jti
+  CHECK(body.at("expires_at").as_int64() >= old_exp);
+  CHECK(body.at("user").at("username").as_string() == "erin");
+  CHECK(r.header("set-cookie") == "parley_token=" + renewed + "; Path=/; HttpOnly; SameSite=Lax");
+  CHECK(f.get("/api/me", bearer(renewed)).json().at("user").at("username").as_string() == "erin");
+  CHECK(f.get("/api/me", bearer(old_token)).status == 200);  // valid until its own exp
+
+  // The cookie works too; the query string does not, nor a revoked or missing token.
+  CHECK(f.post("/api/token", "", {{"Cookie", "parley_token=" + renewed}}).status == 200);
+  check_error(f.post("/api/token?token=" + renewed, ""), 401, "unauthorized");
+  check_error(f.post("/api/token", ""), 401, "unauthorized");
+  REQUIRE(f.post("/api/logout", "", bearer(old_token)).status == 204);
+  check_error(f.post("/api/token", "", bearer(old_token)), 401, "unauthorized");
+  CHECK(f.get("/api/token").status == 405);
+}
+
 TEST_CASE("a revoked token stays revoked, and users stay, across a restart") {
   temp_dir dir;
   const auto args = default_server_args(dir.path());

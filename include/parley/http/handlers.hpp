@@ -23,6 +23,9 @@ boost::asio::awaitable<reply> handle_signup(api_context& svc, const request& req
 boost::asio::awaitable<reply> handle_login(api_context& svc, const request& req);
 boost::asio::awaitable<reply> handle_logout(api_context& svc, const request& req);
 reply handle_me(api_context& svc, const request& req);
+/// POST /api/token: a fresh token (new `exp`, new jti) for the caller's valid one, which stays
+/// valid until its own `exp`.
+reply handle_token(api_context& svc, const request& req);
 boost::asio::awaitable<reply> handle_channels(api_context& svc, const request& req);
 boost::asio::awaitable<reply> handle_channel_messages(api_context& svc, const request& req,
                                                       const std::string& channel);

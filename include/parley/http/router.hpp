@@ -12,6 +12,7 @@ enum class route {
   signup,
   login,
   logout,
+  token,
   me,
   channels,
   channel_messages,

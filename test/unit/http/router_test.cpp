@@ -10,6 +10,7 @@ TEST_CASE("known paths with the right method are found") {
   CHECK(route_request(verb::post, "/api/signup").route == route::signup);
   CHECK(route_request(verb::post, "/api/login").result == outcome::found);
   CHECK(route_request(verb::get, "/api/me").route == route::me);
+  CHECK(route_request(verb::post, "/api/token").route == route::token);
   CHECK(route_request(verb::get, "/healthz").route == route::healthz);
   CHECK(route_request(verb::get, "/metrics").route == route::metrics);
   CHECK(route_request(verb::get, "/ws").route == route::websocket);
