@@ -54,10 +54,10 @@ struct tally {
 /// The final figures of a run.
 struct result {
   tally total;
-  double elapsed_s = 0;    ///< the measured phase
-  double open_s = 0;       ///< connections: time to open them all
-  std::uint64_t lost = 0;  ///< fanout: expected deliveries that never came
-  double client_cpu_s = 0;  ///< parley-bench's CPU time during the measured phase
+  double elapsed_s = 0;                ///< the measured phase
+  double open_s = 0;                   ///< connections: time to open them all
+  std::uint64_t lost = 0;              ///< fanout: expected deliveries that never came
+  double client_cpu_s = 0;             ///< parley-bench's CPU time during the measured phase
   std::optional<double> server_cpu_s;  ///< --server-pid's CPU time during the measured phase
 };
 
