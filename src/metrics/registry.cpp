@@ -9,7 +9,8 @@
 namespace parley::metrics {
 namespace {
 
-void family(std::ostringstream& out, const char* name, const char* type, const char* help) {
+void family(std::ostringstream& out, std::string_view name, std::string_view type,
+            std::string_view help) {
   out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
 }
 
@@ -53,8 +54,8 @@ void labeled(std::ostringstream& out, const char* name, const char* help,
 
 std::string counter_text(std::string_view name, std::string_view help, std::uint64_t value) {
   std::ostringstream out;
-  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n"
-      << name << ' ' << value << '\n';
+  family(out, name, "counter", help);
+  out << name << ' ' << value << '\n';
   return out.str();
 }
 

@@ -6,14 +6,12 @@ namespace parley::net {
 
 std::uint64_t connection_registry::add(std::function<void()> request_close) {
   metrics_.connections.fetch_add(1, std::memory_order_relaxed);
-  std::unique_lock lock(mutex_);
-  const auto id = next_id_++;
-  if (closing_) {
-    lock.unlock();
-    request_close();
-    lock.lock();
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
   }
-  open_.emplace(id, std::move(request_close));
+  hand_over(id, std::move(request_close));
   return id;
 }
 

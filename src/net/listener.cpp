@@ -24,16 +24,21 @@ constexpr std::chrono::milliseconds accept_backoff{50};
 
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+/// An open, unbound socket for `endpoint`'s protocol with the options every listening socket has.
+std::unique_ptr<tcp::acceptor> open_acceptor(asio::io_context& ctx, const tcp::endpoint& endpoint) {
+  auto acceptor = std::make_unique<tcp::acceptor>(ctx);
+  acceptor->open(endpoint.protocol());
+  acceptor->set_option(asio::socket_base::reuse_address(true));
+  if (endpoint.address().is_v6()) {
+    acceptor->set_option(asio::ip::v6_only(true));
+  }
+  return acceptor;
+}
+
 /// Throws address_in_use when anything listens on `endpoint`: a socket without SO_REUSEPORT
 /// cannot bind a port in LISTEN, whatever that socket's own options.
 void check_port_free(asio::io_context& ctx, const tcp::endpoint& endpoint) {
-  tcp::acceptor probe(ctx);
-  probe.open(endpoint.protocol());
-  probe.set_option(asio::socket_base::reuse_address(true));
-  if (endpoint.address().is_v6()) {
-    probe.set_option(asio::ip::v6_only(true));
-  }
-  probe.bind(endpoint);
+  open_acceptor(ctx, endpoint)->bind(endpoint);
 }
 
 }  // namespace
@@ -46,13 +51,8 @@ listener::listener(io_pool& pool, const tcp::endpoint& endpoint, services& svc,
   }
   auto bound = endpoint;
   for (std::size_t i = 0; i < pool.size(); ++i) {
-    auto acceptor = std::make_unique<tcp::acceptor>(pool.at(i));
-    acceptor->open(endpoint.protocol());
-    acceptor->set_option(asio::socket_base::reuse_address(true));
+    auto acceptor = open_acceptor(pool.at(i), endpoint);
     acceptor->set_option(reuse_port(true));
-    if (endpoint.address().is_v6()) {
-      acceptor->set_option(asio::ip::v6_only(true));
-    }
     // Accepted sockets inherit TCP_NODELAY from the listening one (Linux): no call per
     // connection.
     acceptor->set_option(tcp::no_delay(true));

@@ -10,7 +10,10 @@ namespace json = boost::json;
 namespace {
 
 /// Stack memory for building one frame; a bigger frame (a history page) continues on the heap.
-constexpr std::size_t frame_scratch_bytes = 2048;
+struct frame_memory {
+  unsigned char buffer[2048];
+  json::monotonic_resource resource{buffer, sizeof buffer};
+};
 
 std::string serialize_with_ref(json::object& frame, const std::optional<std::string>& ref) {
   if (ref) {
@@ -23,9 +26,8 @@ std::string serialize_with_ref(json::object& frame, const std::optional<std::str
 
 std::string encode(std::initializer_list<frame_field> fields,
                    const std::optional<std::string>& ref) {
-  unsigned char buffer[frame_scratch_bytes];
-  json::monotonic_resource scratch(buffer, sizeof buffer);
-  json::object frame(fields, &scratch);
+  frame_memory memory;
+  json::object frame(fields, &memory.resource);
   return serialize_with_ref(frame, ref);
 }
 
@@ -75,14 +77,13 @@ std::string seen_frame(std::string_view channel, std::string_view user, std::int
 
 std::string history_frame(std::string_view channel, const model::history_page& page,
                           const std::optional<std::string>& ref) {
-  unsigned char buffer[frame_scratch_bytes];
-  json::monotonic_resource scratch(buffer, sizeof buffer);
-  json::array messages(&scratch);
+  frame_memory memory;
+  json::array messages(&memory.resource);
   messages.reserve(page.messages.size());
   for (const auto& m : page.messages) {
-    messages.push_back(message_json(channel, m, &scratch));
+    messages.push_back(message_json(channel, m, &memory.resource));
   }
-  json::object frame({{"type", "history"}, {"channel", channel}}, &scratch);
+  json::object frame({{"type", "history"}, {"channel", channel}}, &memory.resource);
   frame.emplace("messages", std::move(messages));
   frame.emplace("has_more", page.has_more);
   return serialize_with_ref(frame, ref);
@@ -109,9 +110,8 @@ std::string channels_frame(const std::vector<model::channel_summary>& channels,
 
 std::string message_frame(std::string_view channel, const model::stored_message& m,
                           const std::optional<std::string>& ref) {
-  unsigned char buffer[frame_scratch_bytes];
-  json::monotonic_resource scratch(buffer, sizeof buffer);
-  auto frame = message_json(channel, m, &scratch);
+  frame_memory memory;
+  auto frame = message_json(channel, m, &memory.resource);
   return serialize_with_ref(frame, ref);
 }
 
