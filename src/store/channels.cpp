@@ -5,6 +5,41 @@
 
 namespace parley::store {
 
+namespace {
+
+/// Fills the attachments of a page of one channel's messages, sorted by id: one range scan of
+/// message_attachments' primary key, none for an empty page.
+void fill_attachments(database& db, std::int64_t channel_id,
+                      std::vector<model::stored_message>& page) {
+  if (page.empty()) {
+    return;
+  }
+  auto& q = db.prepare(
+      "SELECT a.message_id, u.id, u.name, u.type, u.size FROM message_attachments a "
+      "JOIN uploads u ON u.id = a.upload_id "
+      "WHERE a.channel_id = ? AND a.message_id BETWEEN ? AND ? "
+      "ORDER BY a.message_id, a.position");
+  q.bind(1, channel_id).bind(2, page.front().id).bind(3, page.back().id);
+  // Both sides ascend by message id: one merge pass.
+  auto it = page.begin();
+  while (q.step()) {
+    const auto message_id = q.column_int64(0);
+    while (it != page.end() && it->id < message_id) {
+      ++it;
+    }
+    if (it == page.end()) {
+      break;
+    }
+    if (it->id == message_id) {
+      it->attachments.push_back(
+          {q.column_text(1), q.column_text(2), q.column_text(3), q.column_int64(4)});
+    }
+  }
+  q.reset();
+}
+
+}  // namespace
+
 std::vector<model::channel_summary> list_visible_channels(database& db, std::int64_t user_id) {
   // Ids are dense per channel (the message log numbers them without gaps), so the unread count
   // is a subtraction, not a scan.
@@ -65,6 +100,17 @@ void add_member(database& db, std::int64_t channel_id, std::int64_t user_id, std
       .run();
 }
 
+void remove_member(database& db, std::int64_t channel_id, std::int64_t user_id) {
+  db.prepare("DELETE FROM memberships WHERE channel_id = ? AND user_id = ?")
+      .bind(1, channel_id)
+      .bind(2, user_id)
+      .run();
+  db.prepare("DELETE FROM read_markers WHERE user_id = ? AND channel_id = ?")
+      .bind(1, user_id)
+      .bind(2, channel_id)
+      .run();
+}
+
 std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_t channel_id,
                                  std::int64_t id) {
   db.prepare(
@@ -102,6 +148,7 @@ std::vector<model::stored_message> read_after(database& db, std::int64_t channel
   while (q.step()) {
     out.push_back({q.column_int64(0), q.column_text(1), q.column_text(2), q.column_int64(3)});
   }
+  fill_attachments(db, channel_id, out);
   return out;
 }
 
@@ -123,6 +170,7 @@ model::history_page read_history(database& db, std::int64_t channel_id,
     page.messages.pop_back();
   }
   std::reverse(page.messages.begin(), page.messages.end());
+  fill_attachments(db, channel_id, page.messages);
   return page;
 }
 

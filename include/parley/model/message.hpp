@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "parley/model/upload.hpp"
+
 namespace parley::model {
 
 /// A stored message.
@@ -12,6 +14,9 @@ struct stored_message {
   std::string from;
   std::string text;
   std::int64_t ts_ms = 0;
+  /// In order; empty for most messages. The `{}` keeps `{id, from, text, ts_ms}` free of
+  /// -Wmissing-field-initializers.
+  std::vector<attachment> attachments{};
 };
 
 /// A page of history, oldest first.

@@ -16,8 +16,10 @@ namespace parley::store {
 /// counts.
 std::vector<model::channel_summary> list_visible_channels(database& db, std::int64_t user_id);
 
+/// The channel with this exact name, if any.
 std::optional<model::channel_row> find_channel(database& db, std::string_view name);
 
+/// Whether the user is a member of the channel.
 bool is_member(database& db, std::int64_t channel_id, std::int64_t user_id);
 
 /// Inserts a channel; nullopt when the name exists.
@@ -28,6 +30,10 @@ std::optional<model::channel_row> create_channel(database& db, std::string_view 
 /// Makes the user a member (idempotent).
 void add_member(database& db, std::int64_t channel_id, std::int64_t user_id, std::int64_t now_s);
 
+/// Ends the user's membership and deletes their read marker for the channel (leave with
+/// forget). Two statements: wrap it in a transaction where both must happen or neither.
+void remove_member(database& db, std::int64_t channel_id, std::int64_t user_id);
+
 /// Moves the user's read marker forward to `id` (never back, never past the channel's last
 /// message) and returns the stored marker.
 std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_t channel_id,
@@ -36,11 +42,12 @@ std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_
 /// The id of the channel's newest message (0 when none): its message sequence.
 std::int64_t last_message_id(database& db, std::int64_t channel_id);
 
-/// Up to `limit` messages with id > after, oldest first.
+/// Up to `limit` messages with id > after, oldest first, with their attachments.
 std::vector<model::stored_message> read_after(database& db, std::int64_t channel_id,
                                               std::int64_t after, int limit);
 
-/// At most `limit` messages with id < before (newest ones when no before), oldest first.
+/// At most `limit` messages with id < before (newest ones when no before), oldest first, with
+/// their attachments.
 model::history_page read_history(database& db, std::int64_t channel_id,
                                  std::optional<std::int64_t> before, int limit);
 
