@@ -41,19 +41,34 @@ std::optional<claims> token_service::verify(std::string_view token, std::int64_t
 
 void token_service::revoke(const std::string& jti, std::int64_t expires_at, std::int64_t now_s) {
   std::unique_lock lock(mutex_);
-  revoked_[jti] = expires_at;
+  const bool added = revoked_.insert_or_assign(jti, expires_at).second;
   // Expired revocations are dead weight: drop them whenever the set doubles.
   if (revoked_.size() >= purge_at_) {
     std::erase_if(revoked_, [now_s](const auto& kv) { return kv.second <= now_s; });
     purge_at_ = std::max<std::size_t>(1024, revoked_.size() * 2);
   }
+  lock.unlock();
+  if (added && listener_) {
+    listener_(jti);
+  }
 }
 
 void token_service::load(std::vector<std::pair<std::string, std::int64_t>> revoked) {
+  std::vector<std::string> added;
   std::unique_lock lock(mutex_);
+  auto previous = std::move(revoked_);
   revoked_.clear();
   for (auto& [jti, exp] : revoked) {
+    if (!previous.contains(jti)) {
+      added.push_back(jti);
+    }
     revoked_.emplace(std::move(jti), exp);
+  }
+  lock.unlock();
+  if (listener_) {
+    for (const auto& jti : added) {
+      listener_(jti);
+    }
   }
 }
 

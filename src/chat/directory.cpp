@@ -160,4 +160,29 @@ direct_channel open_direct(store::database& db, const actor& who, const std::str
   return out;
 }
 
+channel_access forget_membership(store::database& db, const actor& who, const std::string& name) {
+  const auto row = store::find_channel(db, name);
+  if (!row) {
+    return fail(model::is_server_made(name) ? error::code::forbidden : error::code::not_found);
+  }
+  if (model::is_server_made(row->name)) {
+    return fail(error::code::forbidden);
+  }
+  store::remove_member(db, row->id, who.id);
+  return {std::nullopt, *row};
+}
+
+model::channel_row create_match(store::database& db, const std::string& name, std::int64_t user_a,
+                                std::int64_t user_b, std::int64_t now_s) {
+  store::transaction tx(db);
+  auto row = store::create_channel(db, name, "match", user_a, now_s);
+  if (!row) {
+    throw std::runtime_error("match channel " + name + " exists");
+  }
+  store::add_member(db, row->id, user_a, now_s);
+  store::add_member(db, row->id, user_b, now_s);
+  tx.commit();
+  return *row;
+}
+
 }  // namespace parley::chat

@@ -33,12 +33,16 @@ void hub::attach(std::size_t thread, session_sink* session, const std::string& u
   local.users[session->user_id()].push_back(session);
   local.usernames[session] = username;
   std::lock_guard lock(mutex_);
-  auto& per_thread = user_threads_[session->user_id()];
-  if (per_thread.empty()) {
+  auto& user = user_threads_[session->user_id()];
+  if (user.sessions_per_thread.empty()) {
+    user.username = username;
     link_->user_active(session->user_id(), true);
+    // Being connected is presence in the unnamed channel (no real channel has an empty name):
+    // the other instances learn who is online the way they learn who is in a channel.
+    link_->presence_changed({online_channel, session->user_id(), username}, true);
   }
-  per_thread.resize(threads_.size());
-  ++per_thread[thread];
+  user.sessions_per_thread.resize(threads_.size());
+  ++user.sessions_per_thread[thread];
 }
 
 void hub::detach(std::size_t thread, session_sink* session) {
@@ -60,8 +64,10 @@ void hub::detach(std::size_t thread, session_sink* session) {
   }
   std::lock_guard lock(mutex_);
   if (auto it = user_threads_.find(session->user_id()); it != user_threads_.end()) {
-    --it->second[thread];
-    if (std::all_of(it->second.begin(), it->second.end(), [](auto n) { return n == 0; })) {
+    auto& counts = it->second.sessions_per_thread;
+    --counts[thread];
+    if (std::all_of(counts.begin(), counts.end(), [](auto n) { return n == 0; })) {
+      link_->presence_changed({online_channel, session->user_id(), it->second.username}, false);
       user_threads_.erase(it);
       link_->user_active(session->user_id(), false);
     }
@@ -175,8 +181,9 @@ std::vector<std::size_t> hub::threads_of_users(const std::vector<std::int64_t>& 
     std::lock_guard lock(mutex_);
     for (auto u : users) {
       if (auto it = user_threads_.find(u); it != user_threads_.end()) {
-        for (std::size_t t = 0; t < it->second.size(); ++t) {
-          wanted[t] = wanted[t] || it->second[t] > 0;
+        const auto& counts = it->second.sessions_per_thread;
+        for (std::size_t t = 0; t < counts.size(); ++t) {
+          wanted[t] = wanted[t] || counts[t] > 0;
         }
       }
     }
@@ -253,6 +260,55 @@ void hub::send_to_user_local(std::int64_t user_id, shared_frame frame) {
   }
 }
 
+void hub::end_membership(std::int64_t user_id, const std::string& channel,
+                         std::uint64_t except_session) {
+  link_->membership_ended(user_id, channel);
+  end_membership_local(user_id, channel, except_session);
+}
+
+void hub::end_membership_local(std::int64_t user_id, const std::string& channel,
+                               std::uint64_t except_session) {
+  for (auto t : threads_of_users({user_id})) {
+    boost::asio::post(*threads_[t], [this, t, user_id, channel, except_session] {
+      auto& local = locals_[t];
+      auto it = local.users.find(user_id);
+      if (it == local.users.end()) {
+        return;
+      }
+      const auto sessions = it->second;  // unsubscribe() below may not touch it, but be safe
+      for (auto* s : sessions) {
+        if (s->session_id() != except_session && unsubscribe(t, s, channel)) {
+          s->channel_forgotten(channel);
+        }
+      }
+    });
+  }
+}
+
+void hub::deliver_match(std::size_t thread, std::uint64_t session, model::channel_row channel,
+                        std::string peer) {
+  boost::asio::post(*threads_[thread], [this, thread, session, channel = std::move(channel),
+                                        peer = std::move(peer)] {
+    if (auto it = locals_[thread].sessions.find(session); it != locals_[thread].sessions.end()) {
+      it->second->match_made(channel, peer);
+    }
+  });
+}
+
+std::vector<std::pair<std::int64_t, std::string>> hub::online_users() const {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, user] : user_threads_) {
+      out.emplace_back(id, user.username);
+    }
+    remote_.users(online_channel, out);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<std::string> hub::present_users(const std::string& channel) const {
   std::vector<std::string> out;
   {
@@ -295,6 +351,9 @@ void hub::remote_node_gone(const std::string& node) {
 
 void hub::announce_remote(const std::vector<remote_presence::change>& changes) {
   for (const auto& c : changes) {
+    if (c.entry.channel == online_channel) {
+      continue;  // connected, not in a channel: nobody to tell
+    }
     {
       std::lock_guard lock(mutex_);
       if (present_locally(c.entry.channel, c.entry.user_id)) {
@@ -314,6 +373,9 @@ std::vector<presence_entry> hub::local_presence() const {
     for (const auto& [id, user] : entry.users) {
       out.push_back({channel, id, user.first});
     }
+  }
+  for (const auto& [id, user] : user_threads_) {
+    out.push_back({online_channel, id, user.username});
   }
   return out;
 }

@@ -22,6 +22,13 @@ void membership_cache::remember(const model::channel_row& channel, std::int64_t 
   members_.insert({channel.id, user_id});
 }
 
+void membership_cache::forget(const std::string& name, std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  if (const auto it = channels_.find(name); it != channels_.end()) {
+    members_.erase({it->second.id, user_id});
+  }
+}
+
 std::size_t membership_cache::size() const {
   std::lock_guard lock(mutex_);
   return members_.size();

@@ -89,4 +89,13 @@ void remote_presence::usernames(const std::string& channel, std::vector<std::str
   }
 }
 
+void remote_presence::users(const std::string& channel,
+                            std::vector<std::pair<std::int64_t, std::string>>& out) const {
+  if (auto it = counts_.find(channel); it != counts_.end()) {
+    for (const auto& [id, entry] : it->second) {
+      out.emplace_back(id, entry.first);
+    }
+  }
+}
+
 }  // namespace parley::chat

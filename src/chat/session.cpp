@@ -32,6 +32,9 @@ awaitable<void> session::open(std::string_view instance_id) {
 }
 
 void session::close() {
+  if (waiting_for_match_) {
+    svc_.bus.unmatch_seat(user_.id, seat());
+  }
   svc_.hub.detach(thread_, this);
 }
 
@@ -50,7 +53,7 @@ awaitable<void> session::handle(proto::parsed_frame& frame) {
     if (auto* c = std::get_if<proto::join_cmd>(&cmd)) {
       co_await on_join(*c, ref);
     } else if (auto* c = std::get_if<proto::leave_cmd>(&cmd)) {
-      on_leave(*c, ref);
+      co_await on_leave(*c, ref);
     } else if (auto* c = std::get_if<proto::create_cmd>(&cmd)) {
       co_await on_create(*c, ref);
     } else if (auto* c = std::get_if<proto::invite_cmd>(&cmd)) {
@@ -67,6 +70,10 @@ awaitable<void> session::handle(proto::parsed_frame& frame) {
       co_await on_presence(*c, ref);
     } else if (std::holds_alternative<proto::channels_cmd>(cmd)) {
       co_await on_channels(ref);
+    } else if (std::holds_alternative<proto::match_cmd>(cmd)) {
+      co_await on_match(ref);
+    } else if (std::holds_alternative<proto::unmatch_cmd>(cmd)) {
+      on_unmatch(ref);
     } else {
       send(proto::encode({{"type", "pong"}}, ref));
     }
@@ -78,6 +85,26 @@ awaitable<void> session::handle(proto::parsed_frame& frame) {
 
 void session::deliver(const shared_frame& frame) {
   out_.send(frame);
+}
+
+void session::channel_forgotten(const std::string& channel) {
+  channels_.unsubscribe(channel);
+  send(proto::channel_reply("left", channel, std::nullopt));
+}
+
+void session::match_made(const model::channel_row& channel, const std::string& peer) {
+  waiting_for_match_ = false;
+  if (!out_.is_open()) {
+    return;
+  }
+  out_.spawn([this, channel, peer] { return join_match(channel, peer); });
+}
+
+awaitable<void> session::join_match(model::channel_row channel, std::string peer) {
+  auto subscribing = subscribe(channel.name, channel.id, std::int64_t{0});
+  const bool newly = co_await std::move(subscribing);
+  send(proto::encode({{"type", "matched"}, {"channel", channel.name}, {"peer", peer}}));
+  co_await replay(channel.name, 0, newly);
 }
 
 void session::deliver_message(const std::string& channel, std::int64_t id,

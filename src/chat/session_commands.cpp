@@ -1,10 +1,12 @@
 // The command handlers of a session: one per client frame type (contract: "Client → server").
 #include "parley/chat/directory.hpp"
 #include "parley/chat/session.hpp"
+#include "parley/log/log.hpp"
 #include "parley/model/username.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/store/channels.hpp"
 #include "parley/util/clock.hpp"
+#include "parley/util/random.hpp"
 
 namespace parley::chat {
 using boost::asio::awaitable;
@@ -34,12 +36,25 @@ awaitable<void> session::on_join(proto::join_cmd& c, const ref_t& ref) {
   }
 }
 
-void session::on_leave(const proto::leave_cmd& c, const ref_t& ref) {
-  if (!svc_.hub.unsubscribe(thread_, this, c.channel)) {
+awaitable<void> session::on_leave(proto::leave_cmd& c, const ref_t& ref) {
+  if (c.forget) {
+    const actor me{user_.id, user_.username};
+    auto forgetting = svc_.db.run(
+        [me, name = c.channel](store::database& db) { return forget_membership(db, me, name); });
+    const auto access = co_await std::move(forgetting);
+    if (access.error) {
+      send_error(*access.error, {}, ref);
+      co_return;
+    }
+    svc_.memberships.forget(c.channel, user_.id);
+    svc_.hub.end_membership(user_.id, c.channel, id_);
+  } else if (!svc_.hub.is_subscribed(thread_, this, c.channel)) {
     send_error(error::code::not_joined, {}, ref);
-    return;
+    co_return;
   }
-  channels_.unsubscribe(c.channel);
+  if (svc_.hub.unsubscribe(thread_, this, c.channel)) {
+    channels_.unsubscribe(c.channel);
+  }
   send(proto::channel_reply("left", c.channel, ref));
 }
 
@@ -181,6 +196,38 @@ awaitable<void> session::on_channels(const ref_t& ref) {
       [uid = user_.id](store::database& db) { return store::list_visible_channels(db, uid); });
   const auto channels = co_await std::move(listing);
   send(proto::channels_frame(channels, ref));
+}
+
+awaitable<void> session::on_match(const ref_t& ref) {
+  auto asking = svc_.bus.match({user_.id, user_.username, {seat()}});
+  std::optional<match_candidate> peer;
+  try {
+    peer = co_await std::move(asking);
+  } catch (const std::exception& e) {
+    PARLEY_LOG(warn, "session") << "match for " << user_.username << " failed: " << e.what();
+    send_error(error::code::internal, "matching is unavailable, try again", ref);
+    co_return;
+  }
+  send(proto::encode({{"type", "matching"}}, ref));
+  if (!peer) {
+    waiting_for_match_ = true;
+    co_return;
+  }
+  auto creating = svc_.db.run([name = "match:" + util::random_hex(8), me = user_.id,
+                               them = peer->user_id](store::database& db) {
+    return create_match(db, name, me, them, util::unix_seconds());
+  });
+  const auto channel = co_await std::move(creating);
+  svc_.memberships.remember(channel, user_.id);
+  svc_.memberships.remember(channel, peer->user_id);
+  svc_.bus.announce_match(*peer, channel, user_.username);
+  match_made(channel, peer->username);
+}
+
+void session::on_unmatch(const ref_t& ref) {
+  svc_.bus.unmatch(user_.id);
+  waiting_for_match_ = false;
+  send(proto::encode({{"type", "unmatched"}}, ref));
 }
 
 }  // namespace parley::chat

@@ -36,6 +36,17 @@ void envelope_dispatcher::dispatch(envelope e) {
     case envelope::kind::resync:
       db_.post([this](store::database& db) { order_.catch_up(db); });
       break;
+    case envelope::kind::forget:
+      memberships_.forget(e.channel, e.user_id);
+      hub_.end_membership_local(e.user_id, e.channel);
+      break;
+    case envelope::kind::matched:
+      if (e.target == node_) {
+        for (const auto& seat : e.seats) {
+          hub_.deliver_match(seat.thread, seat.session, {e.channel_id, e.channel, "match"}, e.peer);
+        }
+      }
+      break;
     case envelope::kind::heartbeat:
       break;
   }

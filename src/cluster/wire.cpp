@@ -1,5 +1,7 @@
 #include "parley/cluster/wire.hpp"
 
+#include <charconv>
+
 #include <boost/json.hpp>
 
 #include <array>
@@ -9,8 +11,9 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kind_names{"msg",  "cframe", "uframe", "pres",  "hello",
-                                                     "snap", "hb",     "revoke", "resync"};
+constexpr std::array<std::string_view, 11> kind_names{"msg",    "cframe", "uframe", "pres",
+                                                      "hello",  "snap",   "hb",     "revoke",
+                                                      "resync", "forget", "match"};
 
 json::array entries_json(const std::vector<chat::presence_entry>& entries) {
   json::array out;
@@ -93,6 +96,23 @@ std::string encode(const envelope& e) {
       o["jti"] = e.jti;
       o["exp"] = e.expires_at;
       break;
+    case envelope::kind::forget:
+      o["c"] = e.channel;
+      o["to"] = e.user_id;
+      break;
+    case envelope::kind::matched: {
+      o["c"] = e.channel;
+      o["cid"] = e.channel_id;
+      o["to"] = e.user_id;
+      o["peer"] = e.peer;
+      o["at"] = e.target;
+      json::array seats;
+      for (const auto& s : e.seats) {
+        seats.push_back(json::array{s.thread, s.session});
+      }
+      o["seats"] = std::move(seats);
+      break;
+    }
     case envelope::kind::heartbeat:
     case envelope::kind::resync:
       break;
@@ -166,6 +186,23 @@ std::optional<envelope> decode(std::string_view text_in) {
         e.jti = text(o, "jti");
         e.expires_at = integer(o, "exp");
         break;
+      case envelope::kind::forget:
+        e.channel = text(o, "c");
+        e.user_id = integer(o, "to");
+        break;
+      case envelope::kind::matched:
+        e.channel = text(o, "c");
+        e.channel_id = integer(o, "cid");
+        e.user_id = integer(o, "to");
+        e.peer = text(o, "peer");
+        e.target = text(o, "at");
+        for (const auto& item : field(o, "seats").as_array()) {
+          const auto& pair = item.as_array();
+          e.seats.push_back({e.target,
+                             static_cast<std::size_t>(pair.at(0).to_number<std::uint64_t>()),
+                             pair.at(1).to_number<std::uint64_t>()});
+        }
+        break;
       case envelope::kind::heartbeat:
       case envelope::kind::resync:
         break;
@@ -174,6 +211,65 @@ std::optional<envelope> decode(std::string_view text_in) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+std::string encode_seat(const chat::match_seat& seat) {
+  return seat.node + "|" + std::to_string(seat.thread) + "|" + std::to_string(seat.session);
+}
+
+std::optional<chat::match_seat> decode_seat(std::string_view text) {
+  const auto last = text.rfind('|');
+  if (last == std::string_view::npos || last == 0) {
+    return std::nullopt;
+  }
+  const auto middle = text.rfind('|', last - 1);
+  if (middle == std::string_view::npos) {
+    return std::nullopt;
+  }
+  chat::match_seat seat;
+  seat.node = std::string(text.substr(0, middle));
+  const auto thread = text.substr(middle + 1, last - middle - 1);
+  const auto session = text.substr(last + 1);
+  const auto t = std::from_chars(thread.data(), thread.data() + thread.size(), seat.thread);
+  const auto s = std::from_chars(session.data(), session.data() + session.size(), seat.session);
+  if (t.ec != std::errc{} || t.ptr != thread.data() + thread.size() || s.ec != std::errc{} ||
+      s.ptr != session.data() + session.size() || thread.empty() || session.empty()) {
+    return std::nullopt;
+  }
+  return seat;
+}
+
+std::optional<std::optional<chat::match_candidate>> decode_pairing(std::string_view text) {
+  if (text.empty()) {
+    return std::optional<chat::match_candidate>{};
+  }
+  chat::match_candidate peer;
+  auto line_end = text.find('\n');
+  const auto head = text.substr(0, line_end);
+  const auto bar = head.find('|');
+  if (bar == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto id = head.substr(0, bar);
+  const auto r = std::from_chars(id.data(), id.data() + id.size(), peer.user_id);
+  if (r.ec != std::errc{} || r.ptr != id.data() + id.size() || id.empty()) {
+    return std::nullopt;
+  }
+  peer.username = std::string(head.substr(bar + 1));
+  while (line_end != std::string_view::npos) {
+    const auto start = line_end + 1;
+    line_end = text.find('\n', start);
+    auto seat = decode_seat(text.substr(
+        start, line_end == std::string_view::npos ? std::string_view::npos : line_end - start));
+    if (!seat) {
+      return std::nullopt;
+    }
+    peer.seats.push_back(std::move(*seat));
+  }
+  if (peer.seats.empty() || peer.username.empty()) {
+    return std::nullopt;
+  }
+  return std::optional<chat::match_candidate>{std::move(peer)};
 }
 
 }  // namespace parley::cluster

@@ -42,6 +42,8 @@ awaitable<reply> dispatch(api_context& svc, const request& req, const routing& r
       co_return co_await handle_channels(svc, req);
     case route::channel_messages:
       co_return co_await handle_channel_messages(svc, req, r.channel);
+    case route::users:
+      co_return co_await handle_users(svc, req);
     case route::healthz:
       co_return make_reply(health(req, svc, false));
     case route::readyz:

@@ -22,6 +22,7 @@ constexpr std::array fixed_routes{
     fixed_route{"/api/token", verb::post, route::token},
     fixed_route{"/api/me", verb::get, route::me},
     fixed_route{"/api/channels", verb::get, route::channels},
+    fixed_route{"/api/users", verb::get, route::users},
     fixed_route{"/healthz", verb::get, route::healthz},
     fixed_route{"/readyz", verb::get, route::readyz},
     fixed_route{"/metrics", verb::get, route::metrics},
@@ -87,6 +88,8 @@ std::string_view route_label(route r) {
       return "/api/channels";
     case route::channel_messages:
       return "/api/channels/{name}/messages";
+    case route::users:
+      return "/api/users";
     case route::healthz:
       return "/healthz";
     case route::readyz:

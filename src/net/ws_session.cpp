@@ -27,7 +27,9 @@ ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::
       svc_(svc),
       connections_(connections),
       registration_(registration),
-      logic_(svc.chat, *this, thread, {user.user_id, std::move(user.username)}, svc.cfg.rate_limit,
+      thread_(thread),
+      token_(std::move(user)),
+      logic_(svc.chat, *this, thread, {token_.user_id, token_.username}, svc.cfg.rate_limit,
              svc.cfg.rate_burst) {}
 
 void ws_session::start(std::string switching) {
@@ -53,6 +55,7 @@ awaitable<void> ws_session::run(std::string switching) {
 
   conn_.accept(std::move(switching));
   open_ = true;
+  svc_.by_token.add(thread_, logic_.session_id(), token_, weak);
   svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
   auto opening = logic_.open(svc_.cfg.instance_id);
   co_await std::move(opening);
@@ -65,6 +68,7 @@ awaitable<void> ws_session::run(std::string switching) {
     co_await handle_frame(*text);
   }
   open_ = false;
+  svc_.by_token.remove(thread_, logic_.session_id());
   logic_.close();
   svc_.metrics.ws_sessions.fetch_sub(1, std::memory_order_relaxed);
   auto finishing = conn_.finish();
@@ -81,6 +85,20 @@ awaitable<void> ws_session::handle_frame(std::string_view text) {
 awaitable<void> ws_session::wait_for_room() {
   auto waiting = conn_.wait_until_queued_at_most(svc_.cfg.max_queue_bytes / 2);
   co_await std::move(waiting);
+}
+
+void ws_session::spawn(std::function<awaitable<void>()> work) {
+  asio::co_spawn(
+      conn_.get_executor(),
+      [self = shared_from_this(), work = std::move(work)]() -> awaitable<void> {
+        try {
+          co_await work();
+        } catch (const std::exception& e) {
+          PARLEY_LOG(error, "ws") << "session " << self->logic_.session_id()
+                                  << ": background work failed: " << e.what();
+        }
+      },
+      asio::detached);
 }
 
 void ws_session::send(const chat::shared_frame& frame) {

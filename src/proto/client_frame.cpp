@@ -55,6 +55,19 @@ class field_reader {
     return n;
   }
 
+  /// Absent or null: `fallback`.
+  bool optional_bool(std::string_view key, bool fallback) {
+    const auto* v = field(key);
+    if (v == nullptr || v->is_null()) {
+      return fallback;
+    }
+    if (!v->is_bool()) {
+      fail(error::code::bad_request, "'" + std::string(key) + "' must be a boolean");
+      return fallback;
+    }
+    return v->as_bool();
+  }
+
   std::string channel_ref() {
     auto name = required_string("channel");
     if (!error_ && !model::valid_channel_reference(name)) {
@@ -92,10 +105,29 @@ parse_result parse_send(field_reader& r) {
   } else {
     cmd.to = r.required_string("to");
   }
-  cmd.text = r.required_string("text");
+  if (const auto* text = r.field("text"); text != nullptr && !text->is_null()) {
+    cmd.text = r.required_string("text");
+  }
   const auto length = util::utf8_length(cmd.text);
-  if (!length || *length < 1 || *length > max_text_length) {
-    r.fail(error::code::bad_request, "'text' must be 1-4000 characters");
+  if (!length || *length > max_text_length) {
+    r.fail(error::code::bad_request, "'text' must be at most 4000 characters");
+  }
+  if (const auto* list = r.field("attachments"); list != nullptr && !list->is_null()) {
+    const auto* ids = list->if_array();
+    if (ids == nullptr || ids->empty() || ids->size() > max_attachments) {
+      r.fail(error::code::bad_request, "'attachments' must be a list of 1-10 upload ids");
+    } else {
+      for (const auto& id : *ids) {
+        if (!id.is_string() || id.as_string().empty()) {
+          r.fail(error::code::bad_request, "'attachments' must hold upload ids (strings)");
+          break;
+        }
+        cmd.attachments.emplace_back(id.as_string());
+      }
+    }
+  }
+  if (cmd.text.empty() && cmd.attachments.empty()) {
+    r.fail(error::code::bad_request, "a message needs text or attachments");
   }
   return checked(r, std::move(cmd));
 }
@@ -107,7 +139,8 @@ parse_result parse_command(const std::string& type, const json::object& o) {
     return checked(r, join_cmd{std::move(channel), r.optional_id("since")});
   }
   if (type == "leave") {
-    return checked(r, leave_cmd{r.channel_ref()});
+    auto channel = r.channel_ref();
+    return checked(r, leave_cmd{std::move(channel), r.optional_bool("forget", false)});
   }
   if (type == "create") {
     auto name = r.required_string("channel");
@@ -115,15 +148,7 @@ parse_result parse_command(const std::string& type, const json::object& o) {
       r.fail(error::code::invalid_channel,
              std::string(default_message(error::code::invalid_channel)));
     }
-    bool is_private = false;
-    if (const auto* p = r.field("private"); p != nullptr && !p->is_null()) {
-      if (!p->is_bool()) {
-        r.fail(error::code::bad_request, "'private' must be a boolean");
-      } else {
-        is_private = p->as_bool();
-      }
-    }
-    return checked(r, create_cmd{std::move(name), is_private});
+    return checked(r, create_cmd{std::move(name), r.optional_bool("private", false)});
   }
   if (type == "invite") {
     auto channel = r.channel_ref();
@@ -160,6 +185,12 @@ parse_result parse_command(const std::string& type, const json::object& o) {
   if (type == "channels") {
     return channels_cmd{};
   }
+  if (type == "match") {
+    return match_cmd{};
+  }
+  if (type == "unmatch") {
+    return unmatch_cmd{};
+  }
   if (type == "ping") {
     return ping_cmd{};
   }
@@ -181,7 +212,8 @@ parsed_frame parse_client_frame(std::string_view text) {
   }
   const auto& o = value.as_object();
   if (const auto* ref = o.if_contains("ref"); ref != nullptr) {
-    if (!ref->is_string() || ref->as_string().size() > max_ref_length) {
+    const auto length = ref->is_string() ? util::utf8_length(ref->as_string()) : std::nullopt;
+    if (!length || *length > max_ref_length) {
       out.result =
           frame_error{error::code::bad_request, "'ref' must be a string of at most 64 characters"};
       return out;

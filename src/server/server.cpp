@@ -75,12 +75,14 @@ server::server(config::config cfg)
   for (std::size_t i = 0; i < io_.size(); ++i) {
     contexts.push_back(&io_.at(i));
   }
+  token_sessions_ = std::make_unique<net::token_sessions>(contexts);
+  tokens_.on_revoke([this](const std::string& jti) { token_sessions_->revoked(jti); });
   hub_ = std::make_unique<chat::hub>(std::move(contexts), metrics_);
   if (cfg_.redis) {
     // Unique even if two instances were given the same name: it tells our echoes apart.
     bus_ = std::make_unique<cluster::redis_bus>(*cfg_.redis,
                                                 cfg_.instance_id + "/" + util::random_hex(4), *hub_,
-                                                *store_, tokens_, metrics_);
+                                                *store_, tokens_, memberships_, metrics_);
   } else {
     bus_ = std::make_unique<chat::local_bus>(*hub_);
   }
@@ -98,11 +100,12 @@ server::server(config::config cfg)
       });
 
   api_ = std::unique_ptr<http::api_context>(new http::api_context{
-      *store_, hash_pool_, tokens_, metrics_, *bus_, canonical_static_root(cfg_.static_dir),
+      *store_, hash_pool_, tokens_, metrics_, *bus_, *hub_, canonical_static_root(cfg_.static_dir),
       auth::hash_password("parley: the hash unknown users are checked against")});
   sessions_ = std::unique_ptr<chat::session_services>(
       new chat::session_services{*store_, *hub_, *messages_, *bus_, memberships_, metrics_});
-  services_ = std::unique_ptr<net::services>(new net::services{cfg_, metrics_, *sessions_, *api_});
+  services_ = std::unique_ptr<net::services>(
+      new net::services{cfg_, metrics_, *sessions_, *api_, *token_sessions_});
 
   const auto endpoint = resolve_listen(cfg_);
   try {

@@ -39,4 +39,18 @@ std::optional<user> find_user_by_name(database& db, std::string_view username) {
   return std::move(creds->account);
 }
 
+std::vector<user> find_users_by_prefix(database& db, std::string_view key_prefix, int limit) {
+  // Keys hold only A-Z a-z 0-9 _ . - lower-cased, all below 0x7f: every key with the prefix
+  // sorts before the prefix followed by 0x7f.
+  auto& q = db.prepare(
+      "SELECT id, username FROM users WHERE username_key >= ?1 AND username_key < ?2 "
+      "ORDER BY username_key LIMIT ?3");
+  q.bind(1, key_prefix).bind(2, std::string(key_prefix) + '\x7f').bind(3, limit);
+  std::vector<user> out;
+  while (q.step()) {
+    out.push_back({q.column_int64(0), q.column_text(1)});
+  }
+  return out;
+}
+
 }  // namespace parley::store

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "support/chat_cluster.hpp"
+#include "support/eventually.hpp"
 #include "support/frames.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
@@ -57,23 +58,6 @@ std::vector<std::string> present(ws_client& c, const std::string& channel) {
     out.emplace_back(u.as_string());
   }
   return out;
-}
-
-/// Polls `/healthz`-like state through an HTTP call until `ok` holds (bounded).
-template <class Pred>
-bool eventually(Pred ok, std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (int i = 0; i < 1000; ++i) {
-    if (ok()) {
-      return true;
-    }
-    if (std::chrono::steady_clock::now() >= until) {
-      return false;
-    }
-    // Nothing to await on a remote state change: a short, bounded poll.
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
 }
 
 }  // namespace

@@ -42,8 +42,14 @@ class token_service {
   /// Remembers a revocation in memory.
   void revoke(const std::string& jti, std::int64_t expires_at, std::int64_t now_s);
 
-  /// Replaces the revocation set (start-up, from the database).
+  /// Replaces the revocation set (start-up, and after the cluster bus was away: from the
+  /// database). Tokens new to the set are reported to the listener too.
   void load(std::vector<std::pair<std::string, std::int64_t>> revoked);
+
+  /// Called with each newly revoked jti, outside the lock; set once before serving.
+  void on_revoke(std::function<void(const std::string&)> listener) {
+    listener_ = std::move(listener);
+  }
 
  private:
   std::string secret_;
@@ -53,6 +59,7 @@ class token_service {
   /// Tokens whose signature and claims were checked, by their exact text.
   mutable std::unordered_map<std::string, claims, transparent_hash, std::equal_to<>> verified_;
   std::size_t purge_at_ = 1024;
+  std::function<void(const std::string&)> listener_;
 };
 
 }  // namespace parley::auth

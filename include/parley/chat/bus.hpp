@@ -3,11 +3,14 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "parley/chat/cluster_link.hpp"
+#include "parley/chat/match_queue.hpp"
 #include "parley/chat/outgoing_message.hpp"
+#include "parley/model/channel.hpp"
 #include "parley/store/database.hpp"
 
 namespace parley::chat {
@@ -30,6 +33,21 @@ class bus : public cluster_link {
   /// connect says `hello`, only then.
   virtual boost::asio::awaitable<void> channel_ready(std::string channel) = 0;
   virtual boost::asio::awaitable<void> user_ready(std::int64_t user_id) = 0;
+
+  /// This instance's name in match seats.
+  virtual const std::string& node() const = 0;
+  /// `me` (one seat, on this instance) asks for a random match, first come first matched across
+  /// the cluster: the waiting user it is paired with (no longer waiting), or nullopt when `me`
+  /// waits now. Throws when the queue cannot be reached.
+  virtual boost::asio::awaitable<std::optional<match_candidate>> match(match_candidate me) = 0;
+  /// The user leaves the queue (`unmatch`).
+  virtual void unmatch(std::int64_t user_id) = 0;
+  /// A session that asked went away.
+  virtual void unmatch_seat(std::int64_t user_id, match_seat seat) = 0;
+  /// Tells `user`'s asking sessions, wherever they are, that they were matched with `peer` in
+  /// `channel`.
+  virtual void announce_match(const match_candidate& user, const model::channel_row& channel,
+                              const std::string& peer) = 0;
 };
 
 }  // namespace parley::chat

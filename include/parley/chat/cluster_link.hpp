@@ -25,6 +25,8 @@ class cluster_link {
   virtual void channel_frame(const std::string& /*channel*/, const shared_frame& /*frame*/) {}
   /// A frame for a user's sessions on the other instances.
   virtual void user_frame(std::int64_t /*user_id*/, const shared_frame& /*frame*/) {}
+  /// The user's membership of the channel ended: the other instances forget it too.
+  virtual void membership_ended(std::int64_t /*user_id*/, const std::string& /*channel*/) {}
 };
 
 }  // namespace parley::chat

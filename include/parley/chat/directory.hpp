@@ -78,4 +78,13 @@ struct direct_channel {
 direct_channel open_direct(store::database& db, const actor& who, const std::string& to,
                            std::int64_t now_s);
 
+/// leave with forget: ends the actor's membership (and read marker); server-made channels cannot
+/// be forgotten. Not being a member is no error: the caller answers `left` all the same.
+channel_access forget_membership(store::database& db, const actor& who, const std::string& name);
+
+/// A random match: the server-made channel `name` (`match:<id>`) with its two participants as
+/// its only members.
+model::channel_row create_match(store::database& db, const std::string& name, std::int64_t user_a,
+                                std::int64_t user_b, std::int64_t now_s);
+
 }  // namespace parley::chat

@@ -13,8 +13,12 @@
 #include "parley/chat/remote_presence.hpp"
 #include "parley/chat/session_sink.hpp"
 #include "parley/metrics/registry.hpp"
+#include "parley/model/channel.hpp"
 
 namespace parley::chat {
+
+/// The channel name under which instances tell each other who is connected at all.
+inline const std::string online_channel;
 
 /// Who is where: which I/O threads have sessions in each channel and of each user, and which
 /// users are present in each channel. Fan-out encodes a frame once and posts it once to each
@@ -59,6 +63,20 @@ class hub {
   void send_to_user_local(std::int64_t user_id, shared_frame frame);
   /// Sends a frame to one session, wherever it is.
   void send_to_session(std::size_t thread, std::uint64_t session, shared_frame frame);
+
+  /// Ends the user's membership of `channel` here and on every other instance: each of the
+  /// user's sessions subscribed to it, except `except_session`, is unsubscribed and told.
+  void end_membership(std::int64_t user_id, const std::string& channel,
+                      std::uint64_t except_session);
+  /// The same, for this instance's sessions only (an ending that came from another instance).
+  void end_membership_local(std::int64_t user_id, const std::string& channel,
+                            std::uint64_t except_session = 0);
+  /// A random match for one of this instance's sessions.
+  void deliver_match(std::size_t thread, std::uint64_t session, model::channel_row channel,
+                     std::string peer);
+
+  /// Every user with a session on any instance: id and username, sorted by id.
+  std::vector<std::pair<std::int64_t, std::string>> online_users() const;
 
   /// Usernames with at least one session subscribed to the channel on any instance, sorted.
   std::vector<std::string> present_users(const std::string& channel) const;
@@ -113,7 +131,11 @@ class hub {
   metrics::registry& metrics_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, channel_entry> channels_;
-  std::unordered_map<std::int64_t, std::vector<std::uint32_t>> user_threads_;
+  struct user_entry {
+    std::vector<std::uint32_t> sessions_per_thread;
+    std::string username;
+  };
+  std::unordered_map<std::int64_t, user_entry> user_threads_;
   std::vector<local_index> locals_;
   /// Until set_link: a hub on its own (unit tests) tells nobody.
   static cluster_link& nobody();

@@ -15,11 +15,9 @@ namespace parley::chat {
 /// Memberships this instance has seen stored, so that joining a channel one already belongs to
 /// needs no trip to the store thread (the reconnect path: connect, join, send, leave).
 ///
-/// Holds only facts that stay true: a channel's id and kind never change, and a membership is
-/// remembered only after the store committed it. Until a membership can end (`leave` with
-/// `forget`, not implemented yet), nothing here can go stale, on this instance or because of
-/// another one; when it can, ending a membership must erase it here and on every other
-/// instance (over the bus). A miss only means a trip to the store, so the cache is bounded:
+/// Holds facts the store committed: a channel's id and kind never change; a membership stays
+/// true until `leave` with `forget` ends it, which erases it here and, over the bus, on every
+/// other instance. A miss only means a trip to the store, so the cache is bounded:
 /// past `capacity` entries it starts again empty rather than grow with users × channels.
 /// Shared by every I/O thread: one mutex, held for a hash lookup.
 class membership_cache {
@@ -31,6 +29,8 @@ class membership_cache {
                                                    std::int64_t user_id) const;
   /// Records that `user_id` is a stored member of `channel`.
   void remember(const model::channel_row& channel, std::int64_t user_id);
+  /// `user_id` is no longer a member of the channel `name`.
+  void forget(const std::string& name, std::int64_t user_id);
   std::size_t size() const;
 
  private:

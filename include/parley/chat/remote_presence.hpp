@@ -34,6 +34,9 @@ class remote_presence {
   bool has(const std::string& channel, std::int64_t user_id) const;
   /// Appends the usernames present in `channel` on other instances.
   void usernames(const std::string& channel, std::vector<std::string>& out) const;
+  /// Appends the users (id, name) present in `channel` on other instances.
+  void users(const std::string& channel,
+             std::vector<std::pair<std::int64_t, std::string>>& out) const;
 
  private:
   using key = std::pair<std::string, std::int64_t>;  ///< channel, user id

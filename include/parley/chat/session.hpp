@@ -67,12 +67,14 @@ class session final : public session_sink {
   void deliver_message(const std::string& channel, std::int64_t id,
                        const shared_frame& frame) override;
   void deliver(const shared_frame& frame) override;
+  void channel_forgotten(const std::string& channel) override;
+  void match_made(const model::channel_row& channel, const std::string& peer) override;
 
  private:
   using ref_t = std::optional<std::string>;
 
   boost::asio::awaitable<void> on_join(proto::join_cmd& c, const ref_t& ref);
-  void on_leave(const proto::leave_cmd& c, const ref_t& ref);
+  boost::asio::awaitable<void> on_leave(proto::leave_cmd& c, const ref_t& ref);
   boost::asio::awaitable<void> on_create(proto::create_cmd& c, const ref_t& ref);
   boost::asio::awaitable<void> on_invite(proto::invite_cmd& c, const ref_t& ref);
   boost::asio::awaitable<void> on_send(proto::send_cmd& c, const ref_t& ref);
@@ -81,6 +83,12 @@ class session final : public session_sink {
   void on_typing(const proto::typing_cmd& c, const ref_t& ref);
   boost::asio::awaitable<void> on_presence(proto::presence_cmd& c, const ref_t& ref);
   boost::asio::awaitable<void> on_channels(const ref_t& ref);
+  boost::asio::awaitable<void> on_match(const ref_t& ref);
+  void on_unmatch(const ref_t& ref);
+
+  /// Joins a match's channel from its first message, after telling the client `matched`.
+  boost::asio::awaitable<void> join_match(model::channel_row channel, std::string peer);
+  match_seat seat() const { return {svc_.bus.node(), thread_, id_}; }
 
   /// Replays stored messages after `since`, then releases what arrived live meanwhile.
   boost::asio::awaitable<void> replay(const std::string& channel, std::int64_t since, bool newly);
@@ -98,6 +106,7 @@ class session final : public session_sink {
   std::uint64_t id_;
   rate_limiter limiter_;
   session_channels channels_;
+  bool waiting_for_match_ = false;
   /// DM channels already resolved, by the peer's lower-cased name: (channel, peer id).
   std::unordered_map<std::string, std::pair<model::channel_row, std::int64_t>> direct_;
 };

@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
+#include <functional>
 
 #include "parley/proto/shared_frame.hpp"
 
@@ -19,6 +20,9 @@ class session_output {
   virtual boost::asio::awaitable<void> wait_for_room() = 0;
   /// False once the connection is closing: a running replay stops.
   virtual bool is_open() const = 0;
+  /// Runs `work` on the session's thread beside the command being handled (work a delivered
+  /// event starts, such as joining a match), keeping the session alive until it ends.
+  virtual void spawn(std::function<boost::asio::awaitable<void>()> work) = 0;
 };
 
 }  // namespace parley::chat

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "parley/model/channel.hpp"
 #include "parley/proto/shared_frame.hpp"
 
 namespace parley::chat {
@@ -22,6 +23,11 @@ class session_sink {
                                const shared_frame& frame) = 0;
   /// Any other frame (typing, seen, user_joined, invitation ...), queued as is.
   virtual void deliver(const shared_frame& frame) = 0;
+  /// The user's membership of `channel` ended (`leave` with `forget` in another session): the
+  /// hub has unsubscribed this session; it tells its client.
+  virtual void channel_forgotten(const std::string& channel) = 0;
+  /// A random match this session asked for was made: it joins `channel` and tells its client.
+  virtual void match_made(const model::channel_row& channel, const std::string& peer) = 0;
 };
 
 }  // namespace parley::chat

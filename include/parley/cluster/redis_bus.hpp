@@ -37,7 +37,8 @@ class redis_bus final : public chat::bus {
   /// `node` names this instance in what it publishes; it must be unique in the cluster, since
   /// it tells our own echoes apart.
   redis_bus(const config::redis_url& url, std::string node, chat::hub& hub, store::store& db,
-            auth::token_service& tokens, metrics::registry& metrics);
+            auth::token_service& tokens, chat::membership_cache& memberships,
+            metrics::registry& metrics);
   ~redis_bus() override;
 
   /// Starts the bus thread, which connects to Redis and keeps reconnecting.
@@ -51,6 +52,7 @@ class redis_bus final : public chat::bus {
   void presence_changed(const chat::presence_entry& entry, bool present) override;
   void channel_frame(const std::string& channel, const chat::shared_frame& frame) override;
   void user_frame(std::int64_t user_id, const chat::shared_frame& frame) override;
+  void membership_ended(std::int64_t user_id, const std::string& channel) override;
 
   /// A committed batch (store thread): delivered here in order, then told to the others.
   void committed(store::database& db, const std::vector<chat::outgoing_message>& batch) override;
@@ -68,6 +70,15 @@ class redis_bus final : public chat::bus {
   boost::asio::awaitable<void> user_ready(std::int64_t user_id) override {
     return topic_ready(topics_.user(user_id), false);
   }
+
+  // Random matching: one queue in Redis, changed only by atomic scripts (match_scripts.hpp).
+  const std::string& node() const override { return node_; }
+  boost::asio::awaitable<std::optional<chat::match_candidate>> match(
+      chat::match_candidate me) override;
+  void unmatch(std::int64_t user_id) override;
+  void unmatch_seat(std::int64_t user_id, chat::match_seat seat) override;
+  void announce_match(const chat::match_candidate& user, const model::channel_row& channel,
+                      const std::string& peer) override;
 
  private:
   using clock = std::chrono::steady_clock;
@@ -101,6 +112,11 @@ class redis_bus final : public chat::bus {
   void on_message(std::string_view payload);
   void on_subscribed(std::string_view topic);
   void tick();
+  /// Keeps this instance's liveness key in Redis, by which the matching queue drops the seats
+  /// of instances that died.
+  void refresh_liveness();
+  /// Runs one matching script on the bus thread (fire and forget).
+  void run_script(std::string_view script, std::vector<std::string> args);
   envelope stamped(envelope::kind type) const;
 
   const std::string node_;

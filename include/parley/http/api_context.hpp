@@ -7,6 +7,7 @@
 
 #include "parley/auth/token_service.hpp"
 #include "parley/chat/bus.hpp"
+#include "parley/chat/hub.hpp"
 #include "parley/metrics/registry.hpp"
 #include "parley/store/store.hpp"
 
@@ -19,6 +20,7 @@ struct api_context {
   auth::token_service& tokens;
   metrics::registry& metrics;
   chat::bus& bus;                     ///< tells the other instances of a logout
+  chat::hub& hub;                     ///< who is online, on every instance
   std::filesystem::path static_root;  ///< canonical; empty when the directory does not exist
   std::string dummy_password_hash;    ///< verified for unknown users so they cost the same
 };

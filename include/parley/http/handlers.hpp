@@ -30,5 +30,6 @@ boost::asio::awaitable<reply> handle_channels(api_context& svc, const request& r
 boost::asio::awaitable<reply> handle_channel_messages(api_context& svc, const request& req,
                                                       const std::string& channel);
 reply handle_static(api_context& svc, const request& req);
+boost::asio::awaitable<reply> handle_users(api_context& svc, const request& req);
 
 }  // namespace parley::http

@@ -16,6 +16,7 @@ enum class route {
   me,
   channels,
   channel_messages,
+  users,
   healthz,
   readyz,
   metrics,

@@ -4,6 +4,7 @@
 #include "parley/config/config.hpp"
 #include "parley/http/api_context.hpp"
 #include "parley/metrics/registry.hpp"
+#include "parley/net/token_sessions.hpp"
 
 namespace parley::net {
 
@@ -13,6 +14,7 @@ struct services {
   metrics::registry& metrics;
   chat::session_services& chat;  ///< the sessions' chat logic
   http::api_context& api;        ///< requests, and the authentication of upgrades
+  token_sessions& by_token;      ///< ends sessions whose token is revoked or expires
 };
 
 }  // namespace parley::net

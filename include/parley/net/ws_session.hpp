@@ -43,6 +43,9 @@ class ws_session final : public chat::session_output,
   void send(const chat::shared_frame& frame) override;
   boost::asio::awaitable<void> wait_for_room() override;
   bool is_open() const override { return open_ && !conn_.closing(); }
+  void spawn(std::function<boost::asio::awaitable<void>()> work) override;
+  /// Closes with `code`/`reason` once what is queued before it is written (own thread).
+  void end(std::uint16_t code, std::string_view reason) { close(code, reason); }
 
  private:
   boost::asio::awaitable<void> run(std::string switching);
@@ -55,6 +58,8 @@ class ws_session final : public chat::session_output,
   services& svc_;
   connection_registry& connections_;
   std::uint64_t registration_;
+  std::size_t thread_;
+  auth::claims token_;  ///< what the session was opened with: its jti and expiry end it
   chat::session logic_;
   bool open_ = false;
 };

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "parley/error/code.hpp"
 
@@ -14,6 +15,7 @@ inline constexpr std::size_t max_ref_length = 64;
 inline constexpr std::size_t max_text_length = 4000;  ///< code points
 inline constexpr int default_history_limit = 50;
 inline constexpr int max_history_limit = 100;
+inline constexpr std::size_t max_attachments = 10;
 
 struct join_cmd {
   std::string channel;
@@ -21,6 +23,7 @@ struct join_cmd {
 };
 struct leave_cmd {
   std::string channel;
+  bool forget = false;  ///< also end the user's membership
 };
 struct create_cmd {
   std::string channel;
@@ -34,6 +37,7 @@ struct send_cmd {
   std::string channel;  ///< empty when `to` is set
   std::string to;       ///< empty when `channel` is set
   std::string text;
+  std::vector<std::string> attachments;  ///< upload ids, in order
 };
 struct history_cmd {
   std::string channel;
@@ -51,11 +55,14 @@ struct presence_cmd {
   std::string channel;
 };
 struct channels_cmd {};
+struct match_cmd {};
+struct unmatch_cmd {};
 struct ping_cmd {};
 
 /// Every client frame the server understands.
-using command = std::variant<join_cmd, leave_cmd, create_cmd, invite_cmd, send_cmd, history_cmd,
-                             seen_cmd, typing_cmd, presence_cmd, channels_cmd, ping_cmd>;
+using command =
+    std::variant<join_cmd, leave_cmd, create_cmd, invite_cmd, send_cmd, history_cmd, seen_cmd,
+                 typing_cmd, presence_cmd, channels_cmd, match_cmd, unmatch_cmd, ping_cmd>;
 
 /// A parse failure: the error frame to send (with the frame's ref when it had a usable one).
 struct frame_error {

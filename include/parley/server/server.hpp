@@ -16,6 +16,7 @@
 #include "parley/net/io_pool.hpp"
 #include "parley/net/listener.hpp"
 #include "parley/net/services.hpp"
+#include "parley/net/token_sessions.hpp"
 #include "parley/store/store.hpp"
 
 namespace parley::server {
@@ -40,10 +41,11 @@ class server {
   auth::token_service tokens_;
   net::connection_registry connections_;
   net::io_pool io_;
+  std::unique_ptr<net::token_sessions> token_sessions_;  ///< uses io_'s contexts
   std::unique_ptr<chat::hub> hub_;
   std::unique_ptr<chat::message_log> messages_;
-  std::unique_ptr<chat::bus> bus_;  ///< Redis with PARLEY_REDIS_URL, else local
   chat::membership_cache memberships_;
+  std::unique_ptr<chat::bus> bus_;  ///< Redis with PARLEY_REDIS_URL, else local
   std::unique_ptr<http::api_context> api_;
   std::unique_ptr<chat::session_services> sessions_;
   std::unique_ptr<net::services> services_;

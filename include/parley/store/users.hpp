@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parley/store/database.hpp"
 
@@ -30,5 +31,9 @@ std::optional<user_credentials> find_credentials(database& db, std::string_view 
 
 /// Looks a user up by name regardless of case.
 std::optional<user> find_user_by_name(database& db, std::string_view username);
+
+/// At most `limit` users whose lower-cased name starts with `key_prefix` (already lower-cased),
+/// sorted by that key: a range over its unique index, not a scan.
+std::vector<user> find_users_by_prefix(database& db, std::string_view key_prefix, int limit);
 
 }  // namespace parley::store

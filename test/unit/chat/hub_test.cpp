@@ -20,6 +20,10 @@ struct fake_session : session_sink {
     frames.push_back(*f);
   }
   void deliver(const shared_frame& f) override { frames.push_back(*f); }
+  void channel_forgotten(const std::string& channel) override { forgotten.push_back(channel); }
+  void match_made(const model::channel_row& channel, const std::string& peer) override {
+    matches.push_back(channel.name + "/" + peer);
+  }
   std::string last_type() const {
     return frames.empty() ? ""
                           : std::string(boost::json::parse(frames.back()).at("type").as_string());
@@ -28,6 +32,20 @@ struct fake_session : session_sink {
   std::int64_t user_;
   std::vector<std::int64_t> ids;
   std::vector<std::string> frames;
+  std::vector<std::string> forgotten;
+  std::vector<std::string> matches;
+};
+
+/// Records what the hub tells the rest of the cluster.
+struct recording_link : cluster_link {
+  void presence_changed(const presence_entry& e, bool present) override {
+    presence.push_back((present ? "+" : "-") + e.channel + "/" + e.username);
+  }
+  void membership_ended(std::int64_t user_id, const std::string& channel) override {
+    ended.push_back(std::to_string(user_id) + "/" + channel);
+  }
+  std::vector<std::string> presence;
+  std::vector<std::string> ended;
 };
 
 struct two_threads {
@@ -149,4 +167,65 @@ TEST_CASE("broadcasts skip the excluded session; user frames reach all of a user
   CHECK(a.frames == std::vector<std::string>{R"({"type":"typing"})"});
   CHECK(b.frames == std::vector<std::string>{R"({"type":"invitation"})"});
   CHECK(b2.frames == std::vector<std::string>{R"({"type":"invitation"})"});
+}
+
+TEST_CASE("end_membership unsubscribes the user's sessions on every thread but the asking one") {
+  two_threads w;
+  recording_link link;
+  w.h.set_link(link);
+  fake_session asking(1, 10), other(2, 10), elsewhere(3, 10), stranger(4, 20);
+  w.h.attach(0, &asking, "ann");
+  w.h.attach(0, &other, "ann");
+  w.h.attach(1, &elsewhere, "ann");
+  w.h.attach(1, &stranger, "bob");
+  for (auto [thread, s] : {std::pair{0, &asking}, {0, &other}, {1, &elsewhere}, {1, &stranger}}) {
+    w.h.subscribe(thread, s, "club");
+  }
+  w.h.end_membership(10, "club", asking.session_id());
+  w.drain();
+  CHECK(asking.forgotten.empty());
+  CHECK(other.forgotten == std::vector<std::string>{"club"});
+  CHECK(elsewhere.forgotten == std::vector<std::string>{"club"});
+  CHECK(stranger.forgotten.empty());
+  CHECK(link.ended == std::vector<std::string>{"10/club"});
+  CHECK_FALSE(w.h.is_subscribed(0, &other, "club"));
+  CHECK_FALSE(w.h.is_subscribed(1, &elsewhere, "club"));
+  CHECK(w.h.is_subscribed(0, &asking, "club"));  // the asking session leaves by itself
+  CHECK(w.h.is_subscribed(1, &stranger, "club"));
+}
+
+TEST_CASE("online users: local sessions and other instances' users, told as presence") {
+  two_threads w;
+  recording_link link;
+  w.h.set_link(link);
+  fake_session a1(1, 10), a2(2, 10), b(3, 20);
+  w.h.attach(0, &a1, "ann");
+  w.h.attach(1, &a2, "ann");
+  w.h.attach(1, &b, "bob");
+  w.h.remote_presence_changed("other", {online_channel, 30, "cy"}, true);
+  w.h.remote_presence_changed("other", {online_channel, 20, "bob"}, true);
+  using users = std::vector<std::pair<std::int64_t, std::string>>;
+  CHECK(w.h.online_users() == users{{10, "ann"}, {20, "bob"}, {30, "cy"}});
+  w.h.detach(0, &a1);
+  w.h.detach(1, &b);
+  CHECK(w.h.online_users() == users{{10, "ann"}, {20, "bob"}, {30, "cy"}});
+  w.h.remote_node_gone("other");
+  w.h.detach(1, &a2);
+  CHECK(w.h.online_users().empty());
+  // Each user once, when their first session opens and their last one closes.
+  CHECK(link.presence == std::vector<std::string>{"+/ann", "+/bob", "-/bob", "-/ann"});
+  w.drain();
+  CHECK(a1.frames.empty());  // presence in no channel is announced to nobody
+}
+
+TEST_CASE("a match reaches one session by thread and id") {
+  two_threads w;
+  fake_session a(1, 10), b(2, 10);
+  w.h.attach(1, &a, "ann");
+  w.h.attach(1, &b, "ann");
+  w.h.deliver_match(1, 2, {7, "match:ab", "match"}, "zed");
+  w.h.deliver_match(0, 2, {7, "match:ab", "match"}, "zed");  // wrong thread: nobody
+  w.drain();
+  CHECK(a.matches.empty());
+  CHECK(b.matches == std::vector<std::string>{"match:ab/zed"});
 }

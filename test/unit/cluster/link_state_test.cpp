@@ -35,6 +35,10 @@ const char* name_of(envelope::kind kind) {
       return "revoke";
     case envelope::kind::resync:
       return "resync";
+    case envelope::kind::forget:
+      return "forget";
+    case envelope::kind::matched:
+      return "matched";
   }
   return "?";
 }

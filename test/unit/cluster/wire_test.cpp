@@ -3,6 +3,11 @@
 #include "parley/cluster/wire.hpp"
 
 using namespace parley;
+using cluster::decode;
+using cluster::decode_pairing;
+using cluster::decode_seat;
+using cluster::encode;
+using cluster::encode_seat;
 using cluster::envelope;
 
 TEST_CASE("cluster envelopes survive encode and decode") {
@@ -108,4 +113,56 @@ TEST_CASE("topic names carry the database number and give back their channel") {
   CHECK(t0.channel_of(t0.channel("a:b")) == "a:b");
   CHECK(t0.channel_of(t0.user(1)).empty());
   CHECK(t0.channel_of(t3.channel("general")).empty());
+}
+
+TEST_CASE("forget and matched envelopes survive encode and decode") {
+  envelope f;
+  f.type = envelope::kind::forget;
+  f.node = "a/1";
+  f.user_id = 7;
+  f.channel = "club";
+  auto back = decode(encode(f));
+  REQUIRE(back);
+  CHECK(back->type == envelope::kind::forget);
+  CHECK(back->user_id == 7);
+  CHECK(back->channel == "club");
+
+  envelope m;
+  m.type = envelope::kind::matched;
+  m.node = "a/1";
+  m.user_id = 9;
+  m.channel = "match:00ff";
+  m.channel_id = 42;
+  m.peer = "zed";
+  m.target = "b|2";
+  m.seats = {{"b|2", 1, 77}, {"b|2", 0, 78}};
+  back = decode(encode(m));
+  REQUIRE(back);
+  CHECK(back->type == envelope::kind::matched);
+  CHECK(back->channel_id == 42);
+  CHECK(back->peer == "zed");
+  CHECK(back->target == "b|2");
+  CHECK(back->seats == m.seats);
+}
+
+TEST_CASE("match seats and the pairing script's answers are read back exactly") {
+  const parley::chat::match_seat seat{"node|with|bars", 3, 12345};
+  CHECK(encode_seat(seat) == "node|with|bars|3|12345");
+  CHECK(decode_seat(encode_seat(seat)) == seat);
+  CHECK_FALSE(decode_seat("x|1"));
+  CHECK_FALSE(decode_seat("x|a|1"));
+  CHECK_FALSE(decode_seat("x|1|"));
+
+  const auto waiting = decode_pairing("");
+  REQUIRE(waiting);
+  CHECK_FALSE(*waiting);
+  const auto paired = decode_pairing("12|ann\na/1|0|5\nb/2|1|6");
+  REQUIRE(paired);
+  REQUIRE(*paired);
+  CHECK((*paired)->user_id == 12);
+  CHECK((*paired)->username == "ann");
+  CHECK((*paired)->seats == std::vector<parley::chat::match_seat>{{"a/1", 0, 5}, {"b/2", 1, 6}});
+  CHECK_FALSE(decode_pairing("12|ann"));  // a peer with no live seat is never returned
+  CHECK_FALSE(decode_pairing("x|ann\na|0|1"));
+  CHECK_FALSE(decode_pairing("12|ann\nbroken"));
 }
