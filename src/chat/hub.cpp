@@ -198,7 +198,7 @@ std::vector<std::size_t> hub::threads_of_users(const std::vector<std::int64_t>& 
 }
 
 void hub::publish(const outgoing_message& m) {
-  const model::stored_message stored{m.id, m.from, m.text, m.ts_ms};
+  const model::stored_message stored{m.id, m.from, m.text, m.ts_ms, m.attachments};
   delivery d;
   d.channel = m.channel;
   d.message_id = m.id;

@@ -1,5 +1,7 @@
 #include "parley/chat/message_log.hpp"
 
+#include "parley/store/uploads.hpp"
+
 #include <chrono>
 
 #include "parley/log/log.hpp"
@@ -60,6 +62,9 @@ void message_log::flush(store::database& db) {
           .bind(5, m.text)
           .bind(6, m.ts_ms)
           .run();
+      if (!m.attachments.empty()) {
+        store::attach_uploads(db, m.channel_id, m.id, m.attachments);
+      }
       touched[m.channel_id] = m.id;
     }
     auto& bump = db.prepare("UPDATE channels SET last_message_id = ? WHERE id = ?");

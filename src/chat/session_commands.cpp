@@ -5,6 +5,7 @@
 #include "parley/model/username.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/store/channels.hpp"
+#include "parley/store/uploads.hpp"
 #include "parley/util/clock.hpp"
 #include "parley/util/random.hpp"
 
@@ -95,6 +96,18 @@ awaitable<void> session::on_send(proto::send_cmd& c, const ref_t& ref) {
   m.user_id = user_.id;
   m.from = user_.username;
   m.text = std::move(c.text);
+  if (!c.attachments.empty()) {
+    auto checking =
+        svc_.db.run([uid = user_.id, ids = std::move(c.attachments)](store::database& db) {
+          return store::uploads_of_sender(db, uid, ids);
+        });
+    auto attachments = co_await std::move(checking);
+    if (!attachments) {
+      send_error(error::code::not_found, "attachments must be uploads of the sender", ref);
+      co_return;
+    }
+    m.attachments = std::move(*attachments);
+  }
   m.sender_session = id_;
   m.sender_thread = thread_;
   m.ref = ref;

@@ -69,6 +69,7 @@ void delivery_order::fill(store::database& db, const std::string& channel, posit
       m.from = s.from;
       m.text = s.text;
       m.ts_ms = s.ts_ms;
+      m.attachments = s.attachments;
       deliver_(m);
       p.delivered_up_to = s.id;
     }

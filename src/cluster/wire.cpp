@@ -70,6 +70,14 @@ std::string encode(const envelope& e) {
       o["from"] = m.from;
       o["text"] = m.text;
       o["ts"] = m.ts_ms;
+      if (!m.attachments.empty()) {
+        json::array list;
+        for (const auto& a : m.attachments) {
+          list.push_back(
+              json::array{json::string(a.id), json::string(a.name), json::string(a.type), a.size});
+        }
+        o["att"] = std::move(list);
+      }
       if (m.direct) {
         o["dm"] = json::array{m.dm_user_a, m.dm_user_b};
         o["to"] = e.user_id;
@@ -146,6 +154,14 @@ std::optional<envelope> decode(std::string_view text_in) {
         m.from = text(o, "from");
         m.text = text(o, "text");
         m.ts_ms = integer(o, "ts");
+        if (const auto* list = o.if_contains("att"); list != nullptr) {
+          for (const auto& item : list->as_array()) {
+            const auto& a = item.as_array();
+            m.attachments.push_back({std::string(a.at(0).as_string()),
+                                     std::string(a.at(1).as_string()),
+                                     std::string(a.at(2).as_string()), a.at(3).as_int64()});
+          }
+        }
         if (const auto& dm = field(o, "dm"); dm.is_array()) {
           const auto& pair = dm.get_array();
           if (pair.size() != 2) {

@@ -40,6 +40,8 @@ std::string_view code_name(code c) {
       return "method_not_allowed";
     case code::too_large:
       return "too_large";
+    case code::unsupported_type:
+      return "unsupported_type";
   }
   return "internal";
 }
@@ -80,6 +82,8 @@ std::string_view default_message(code c) {
       return "method not allowed";
     case code::too_large:
       return "request body too large";
+    case code::unsupported_type:
+      return "unsupported file type";
   }
   return "internal error";
 }

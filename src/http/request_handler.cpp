@@ -44,6 +44,11 @@ awaitable<reply> dispatch(api_context& svc, const request& req, const routing& r
       co_return co_await handle_channel_messages(svc, req, r.channel);
     case route::users:
       co_return co_await handle_users(svc, req);
+    case route::upload:
+    case route::upload_file:
+      // Their bodies stream: the connection answers them itself (net::receive_upload,
+      // net::send_upload) and never hands them here.
+      break;
     case route::healthz:
       co_return make_reply(health(req, svc, false));
     case route::readyz:

@@ -5,10 +5,15 @@
 namespace parley::http {
 namespace beast_http = boost::beast::http;
 
+void common_headers(beast_http::fields& fields) {
+  fields.set(beast_http::field::server, "parley");
+  fields.set("X-Content-Type-Options", "nosniff");
+}
+
 response json_response(const request& req, beast_http::status status,
                        const boost::json::value& body) {
   response res(status, req.version());
-  res.set(beast_http::field::server, "parley");
+  common_headers(res.base());
   res.set(beast_http::field::content_type, "application/json");
   res.set(beast_http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());

@@ -23,6 +23,7 @@ constexpr std::array fixed_routes{
     fixed_route{"/api/me", verb::get, route::me},
     fixed_route{"/api/channels", verb::get, route::channels},
     fixed_route{"/api/users", verb::get, route::users},
+    fixed_route{"/api/uploads", verb::post, route::upload},
     fixed_route{"/healthz", verb::get, route::healthz},
     fixed_route{"/readyz", verb::get, route::readyz},
     fixed_route{"/metrics", verb::get, route::metrics},
@@ -66,6 +67,16 @@ routing route_request(verb method, std::string_view path) {
   if (path == "/api" || path.starts_with("/api/")) {
     return {};
   }
+  constexpr std::string_view uploads_prefix = "/uploads/";
+  if (path.starts_with(uploads_prefix)) {
+    const auto id = path.substr(uploads_prefix.size());
+    if (id.empty() || id.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+      return {};
+    }
+    auto out = with_method(method, verb::get, route::upload_file);
+    out.upload = std::string(id);
+    return out;
+  }
   routing out;
   out.result = routing::outcome::found;
   out.route = route::static_file;
@@ -90,6 +101,10 @@ std::string_view route_label(route r) {
       return "/api/channels/{name}/messages";
     case route::users:
       return "/api/users";
+    case route::upload:
+      return "/api/uploads";
+    case route::upload_file:
+      return "/uploads/{id}";
     case route::healthz:
       return "/healthz";
     case route::readyz:

@@ -108,6 +108,9 @@ std::string registry::render() const {
          slow_consumer_closes_total);
   single(out, "parley_rate_limited_total", "counter", "Frames dropped by the rate limit.",
          rate_limited_total);
+  single(out, "parley_uploads_total", "counter", "Uploads accepted.", uploads_total);
+  single(out, "parley_upload_bytes_total", "counter", "Bytes of accepted uploads.",
+         upload_bytes_total);
   single(out, "parley_store_queue_depth", "gauge", "Messages waiting for their commit.",
          store_queue_depth);
   single(out, "parley_store_commits_total", "counter", "Message batches committed.",

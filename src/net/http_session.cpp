@@ -7,7 +7,10 @@
 #include <boost/beast/http.hpp>
 
 #include "parley/http/handlers.hpp"
+#include "parley/http/router.hpp"
+#include "parley/http/url.hpp"
 #include "parley/log/log.hpp"
+#include "parley/net/uploads.hpp"
 #include "parley/net/ws_session.hpp"
 #include "parley/util/with_error.hpp"
 
@@ -21,7 +24,8 @@ using util::with_error;
 namespace {
 
 /// The reply for a request that could not be parsed; the connection closes after it.
-http::response rejection(const beast_http::request_parser<beast_http::string_body>& parser,
+template <class Body>
+http::response rejection(const beast_http::request_parser<Body>& parser,
                          const beast::error_code& ec) {
   http::request req;
   if (parser.is_header_done()) {
@@ -71,25 +75,57 @@ awaitable<void> http_session::run() {
   });
 
   bool upgraded = false;
+  // Answers a request that could not be read, unless the peer simply went away.
+  const auto refuse = [this]<class Body>(const beast_http::request_parser<Body>& parser,
+                                         beast::error_code ec) -> awaitable<void> {
+    const bool peer_gone = ec == beast_http::error::end_of_stream ||
+                           ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+                           ec == asio::error::connection_reset || ec == asio::error::eof;
+    if (!peer_gone) {
+      svc_.metrics.http_requests_total.add(
+          {"unparsed", ec == beast_http::error::body_limit ? "413" : "400"});
+      stream_.expires_after(http_write_timeout);
+      auto res = rejection(parser, ec);
+      co_await beast_http::async_write(stream_, res, with_error);
+    }
+  };
   while (!stopping_) {
-    beast_http::request_parser<beast_http::string_body> parser;
-    parser.header_limit(max_header_bytes);
-    parser.body_limit(max_body_bytes);
+    // The header first: an upload's body streams to disk instead of being read whole.
+    beast_http::request_parser<beast_http::empty_body> head;
+    head.header_limit(max_header_bytes);
+    // Beast compares a Content-Length with the limit only while the header is parsed: lengths
+    // are checked below, per kind of request, and chunked bodies as they stream.
+    head.body_limit(boost::none);
     stream_.expires_after(http_read_timeout);
     idle_ = true;
-    auto [ec, _] = co_await beast_http::async_read(stream_, buffer_, parser, with_error);
+    auto [head_ec, _h] = co_await beast_http::async_read_header(stream_, buffer_, head, with_error);
     idle_ = false;
-    if (ec) {
-      const bool peer_gone = ec == beast_http::error::end_of_stream ||
-                             ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-                             ec == asio::error::connection_reset || ec == asio::error::eof;
-      if (!peer_gone) {
-        svc_.metrics.http_requests_total.add(
-            {"unparsed", ec == beast_http::error::body_limit ? "413" : "400"});
-        stream_.expires_after(http_write_timeout);
-        auto res = rejection(parser, ec);
-        co_await beast_http::async_write(stream_, res, with_error);
+    if (head_ec) {
+      co_await refuse(head, head_ec);
+      break;
+    }
+    if (is_upload_request(head)) {
+      auto receiving = receive_upload(stream_, buffer_, head, svc_);
+      auto answer = co_await std::move(receiving);
+      svc_.metrics.http_requests_total.add(
+          {"/api/uploads", std::to_string(answer.response.result_int())});
+      stream_.expires_after(http_write_timeout);
+      const bool keep = answer.response.keep_alive() && !answer.close;
+      auto [write_ec, _w] = co_await beast_http::async_write(stream_, answer.response, with_error);
+      if (write_ec || !keep) {
+        break;
       }
+      continue;
+    }
+    if (const auto length = head.content_length(); length && *length > max_body_bytes) {
+      co_await refuse(head, beast_http::error::body_limit);
+      break;
+    }
+    beast_http::request_parser<beast_http::string_body> parser(std::move(head));
+    parser.body_limit(max_body_bytes);
+    auto [ec, _] = co_await beast_http::async_read(stream_, buffer_, parser, with_error);
+    if (ec) {
+      co_await refuse(parser, ec);
       break;
     }
     auto req = parser.release();
@@ -108,6 +144,17 @@ awaitable<void> http_session::run() {
       stream_.expires_after(http_write_timeout);
       auto [write_ec, __] = co_await beast_http::async_write(stream_, *refused, with_error);
       if (write_ec || !keep_alive) {
+        break;
+      }
+      continue;
+    }
+    const auto routed = http::route_request(req.method(), http::split_target(req.target()).path);
+    if (routed.result == http::routing::outcome::found &&
+        routed.route == http::route::upload_file) {
+      auto sending = send_upload(stream_, req, routed.upload, svc_);
+      const auto sent = co_await std::move(sending);
+      svc_.metrics.http_requests_total.add({"/uploads/{id}", std::to_string(sent.status)});
+      if (!sent.keep_alive) {
         break;
       }
       continue;

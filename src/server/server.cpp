@@ -10,6 +10,8 @@
 #include "parley/log/log.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/store/revoked_tokens.hpp"
+#include "parley/store/uploads.hpp"
+#include "parley/upload/spool_file.hpp"
 #include "parley/util/clock.hpp"
 #include "parley/util/open_files.hpp"
 #include "parley/util/random.hpp"
@@ -24,6 +26,10 @@ namespace {
 constexpr std::chrono::seconds drain_deadline{8};
 /// Scrypt is CPU-bound: more threads than cores would only queue inside the kernel.
 constexpr unsigned max_hash_threads = 2;
+/// Upload reads and writes wait on the disk, not the CPU: a few threads keep several moving.
+constexpr unsigned file_threads = 2;
+/// The longest wait between two sweeps of unattached uploads.
+constexpr std::chrono::seconds max_sweep_interval{3600};
 
 asio::ip::tcp::endpoint resolve_listen(const config::config& cfg) {
   boost::system::error_code ec;
@@ -60,6 +66,7 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
 server::server(config::config cfg)
     : cfg_(std::move(cfg)),
       hash_pool_(std::min(max_hash_threads, std::max(1u, std::thread::hardware_concurrency()))),
+      file_pool_(file_threads),
       tokens_(cfg_.jwt_secret, cfg_.token_ttl_s),
       connections_(metrics_),
       io_(cfg_.threads) {
@@ -67,6 +74,15 @@ server::server(config::config cfg)
   const auto files = util::raise_open_files_limit();
   PARLEY_LOG(info, "server") << "open-files limit raised to the hard limit: " << files;
 
+  {
+    std::error_code ec;
+    fs::create_directories(cfg_.upload_dir, ec);
+    if (ec || !fs::is_directory(cfg_.upload_dir)) {
+      throw std::runtime_error("cannot create the upload directory '" + cfg_.upload_dir +
+                               "': " + (ec ? ec.message() : "not a directory"));
+    }
+    upload::remove_leftover_spools(cfg_.upload_dir);
+  }
   store_ = std::make_unique<store::store>(cfg_.db_path);
   tokens_.load(store_->run_blocking(
       [](store::database& db) { return store::load_revoked_tokens(db, util::unix_seconds()); }));
@@ -105,7 +121,7 @@ server::server(config::config cfg)
   sessions_ = std::unique_ptr<chat::session_services>(
       new chat::session_services{*store_, *hub_, *messages_, *bus_, memberships_, metrics_});
   services_ = std::unique_ptr<net::services>(
-      new net::services{cfg_, metrics_, *sessions_, *api_, *token_sessions_});
+      new net::services{cfg_, metrics_, *sessions_, *api_, *token_sessions_, file_pool_});
 
   const auto endpoint = resolve_listen(cfg_);
   try {
@@ -127,6 +143,7 @@ int server::run() {
   signals.async_wait([&](const boost::system::error_code&, int sig) { received = sig; });
 
   bus_->start();
+  schedule_sweep();
   io_.start();
   listener_->start();
   PARLEY_LOG(info, "server") << "listening on " << endpoint_text(listener_->local_endpoint())
@@ -149,6 +166,7 @@ void server::shutdown() {
     return;
   }
   listener_->stop();
+  asio::post(io_.at(0), [this] { sweep_timer_->cancel(); });
   connections_.close_all();
   if (!connections_.wait_empty(std::chrono::steady_clock::now() + drain_deadline)) {
     PARLEY_LOG(warn, "server") << connections_.size()
@@ -157,8 +175,33 @@ void server::shutdown() {
   io_.stop();
   listener_.reset();
   hash_pool_.join();
+  file_pool_.join();
   store_->stop();
   bus_->stop();
+}
+
+void server::schedule_sweep() {
+  if (!sweep_timer_) {
+    sweep_timer_ = std::make_unique<asio::steady_timer>(io_.at(0));
+  }
+  const auto interval =
+      std::clamp<std::chrono::seconds>(std::chrono::seconds(cfg_.unattached_upload_ttl_s / 2),
+                                       std::chrono::seconds(1), max_sweep_interval);
+  sweep_timer_->expires_after(interval);
+  sweep_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) {
+      return;
+    }
+    store_->post([dir = cfg_.upload_dir, ttl = cfg_.unattached_upload_ttl_s](store::database& db) {
+      try {
+        const auto unreferenced = store::sweep_uploads(db, util::unix_seconds() - ttl);
+        upload::remove_stored(dir, unreferenced);
+      } catch (const std::exception& e) {
+        PARLEY_LOG(error, "upload") << "sweep failed: " << e.what();
+      }
+    });
+    schedule_sweep();
+  });
 }
 
 }  // namespace parley::server

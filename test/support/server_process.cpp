@@ -80,6 +80,7 @@ std::vector<std::string> default_server_args(const std::filesystem::path& dir) {
   return {"--listen",     "127.0.0.1:0",
           "--db",         (dir / "parley.db").string(),
           "--static-dir", (dir / "static").string(),
+          "--upload-dir", (dir / "uploads").string(),
           "--jwt-secret", "test-secret-0123456789",
           "--log-level",  "info"};
 }

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <vector>
+
+#include "parley/model/upload.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +18,7 @@ struct outgoing_message {
   std::int64_t user_id = 0;
   std::string from;
   std::string text;
+  std::vector<model::attachment> attachments;  ///< uploads of the sender, in order
   std::int64_t ts_ms = 0;
   std::int64_t id = 0;  ///< assigned by the message log
 

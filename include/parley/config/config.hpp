@@ -26,6 +26,9 @@ struct config {
   std::string jwt_secret;
   std::int64_t token_ttl_s = 86400;
   std::string static_dir = "static";
+  std::string upload_dir = "uploads";
+  std::uint64_t max_upload_bytes = 10485760;
+  std::int64_t unattached_upload_ttl_s = 86400;
   unsigned threads = 1;
   log::level log_level = log::level::info;
   std::string log_file;

@@ -27,6 +27,7 @@ enum class code {
   unauthorized,
   method_not_allowed,
   too_large,
+  unsupported_type,
 };
 
 /// The code as written on the wire, e.g. "bad_request".

@@ -18,6 +18,10 @@ struct reply {
   boost::beast::http::message_generator message;
 };
 
+/// The headers every response carries: Server, and X-Content-Type-Options: nosniff so that no
+/// browser guesses a type we did not send.
+void common_headers(boost::beast::http::fields& fields);
+
 /// A JSON response to `req` (same version and keep-alive), `Cache-Control: no-store`.
 response json_response(const request& req, boost::beast::http::status status,
                        const boost::json::value& body);

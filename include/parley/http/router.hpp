@@ -17,6 +17,8 @@ enum class route {
   channels,
   channel_messages,
   users,
+  upload,       ///< POST /api/uploads: streamed by the connection, not read whole
+  upload_file,  ///< GET /uploads/{id}: streamed by the connection
   healthz,
   readyz,
   metrics,
@@ -29,6 +31,7 @@ struct routing {
   enum class outcome { found, not_found, method_not_allowed } result = outcome::not_found;
   http::route route = route::static_file;
   std::string channel;  ///< the {name} of /api/channels/{name}/messages, percent-decoded
+  std::string upload;   ///< the {id} of /uploads/{id}
   std::string allow;    ///< the Allow header for method_not_allowed
 };
 

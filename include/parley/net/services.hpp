@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "parley/chat/session.hpp"
 #include "parley/config/config.hpp"
 #include "parley/http/api_context.hpp"
@@ -12,9 +14,10 @@ namespace parley::net {
 struct services {
   const config::config& cfg;
   metrics::registry& metrics;
-  chat::session_services& chat;  ///< the sessions' chat logic
-  http::api_context& api;        ///< requests, and the authentication of upgrades
-  token_sessions& by_token;      ///< ends sessions whose token is revoked or expires
+  chat::session_services& chat;     ///< the sessions' chat logic
+  http::api_context& api;           ///< requests, and the authentication of upgrades
+  token_sessions& by_token;         ///< ends sessions whose token is revoked or expires
+  boost::asio::thread_pool& files;  ///< upload file reads and writes, never on an I/O thread
 };
 
 }  // namespace parley::net

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <memory>
@@ -33,11 +34,15 @@ class server {
 
  private:
   void shutdown();
+  /// Every sweep interval: deletes uploads never attached (and their files when no other
+  /// upload shares them), on the store thread, where uploads are placed.
+  void schedule_sweep();
 
   config::config cfg_;
   metrics::registry metrics_;
   std::unique_ptr<store::store> store_;
   boost::asio::thread_pool hash_pool_;
+  boost::asio::thread_pool file_pool_;  ///< upload file I/O
   auth::token_service tokens_;
   net::connection_registry connections_;
   net::io_pool io_;
@@ -50,6 +55,7 @@ class server {
   std::unique_ptr<chat::session_services> sessions_;
   std::unique_ptr<net::services> services_;
   std::unique_ptr<net::listener> listener_;
+  std::unique_ptr<boost::asio::steady_timer> sweep_timer_;  ///< on io_'s first context
 };
 
 }  // namespace parley::server
