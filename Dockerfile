@@ -15,7 +15,7 @@ WORKDIR /srv/parley
 COPY --from=build /src/build/parley /usr/local/bin/parley
 COPY static ./static
 VOLUME /srv/parley/data
-ENV PARLEY_LISTEN=0.0.0.0:8080 PARLEY_DB=/srv/parley/data/parley.db
+ENV PARLEY_LISTEN=0.0.0.0:8080 PARLEY_DB=/srv/parley/data/parley.db PARLEY_UPLOAD_DIR=/srv/parley/data/uploads
 EXPOSE 8080
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/parley"]

@@ -105,8 +105,18 @@ awaitable<void> http_session::run() {
       break;
     }
     if (is_upload_request(head)) {
-      auto receiving = receive_upload(stream_, buffer_, head, svc_);
-      auto answer = co_await std::move(receiving);
+      upload_answer answer;
+      try {
+        auto receiving = receive_upload(stream_, buffer_, head, svc_);
+        answer = co_await std::move(receiving);
+      } catch (const std::exception& e) {
+        PARLEY_LOG(error, "upload") << "upload failed: " << e.what();
+        http::request req;
+        req.base() = head.get().base();
+        answer = {http::error_response(req, beast_http::status::internal_server_error,
+                                       error::code::internal),
+                  true};
+      }
       svc_.metrics.http_requests_total.add(
           {"/api/uploads", std::to_string(answer.response.result_int())});
       stream_.expires_after(http_write_timeout);
@@ -123,10 +133,13 @@ awaitable<void> http_session::run() {
     }
     beast_http::request_parser<beast_http::string_body> parser(std::move(head));
     parser.body_limit(max_body_bytes);
-    auto [ec, _] = co_await beast_http::async_read(stream_, buffer_, parser, with_error);
-    if (ec) {
-      co_await refuse(parser, ec);
-      break;
+    // Most requests (an upgrade among them) have no body: nothing more to read.
+    if (!parser.is_done()) {
+      auto [ec, _] = co_await beast_http::async_read(stream_, buffer_, parser, with_error);
+      if (ec) {
+        co_await refuse(parser, ec);
+        break;
+      }
     }
     auto req = parser.release();
     const bool keep_alive = req.keep_alive();
@@ -151,8 +164,15 @@ awaitable<void> http_session::run() {
     const auto routed = http::route_request(req.method(), http::split_target(req.target()).path);
     if (routed.result == http::routing::outcome::found &&
         routed.route == http::route::upload_file) {
-      auto sending = send_upload(stream_, req, routed.upload, svc_);
-      const auto sent = co_await std::move(sending);
+      upload_sent sent;
+      try {
+        auto sending = send_upload(stream_, req, routed.upload, svc_);
+        sent = co_await std::move(sending);
+      } catch (const std::exception& e) {
+        PARLEY_LOG(error, "upload")
+            << "sending upload " << routed.upload << " failed: " << e.what();
+        break;  // the answer may be half written: only closing tells the client
+      }
       svc_.metrics.http_requests_total.add({"/uploads/{id}", std::to_string(sent.status)});
       if (!sent.keep_alive) {
         break;

@@ -13,31 +13,29 @@ token_sessions::token_sessions(std::vector<boost::asio::io_context*> threads) {
   }
 }
 
-void token_sessions::add(std::size_t thread, std::uint64_t session, const auth::claims& token,
-                         std::weak_ptr<ws_session> owner) {
+token_sessions::watch::handle token_sessions::add(std::size_t thread, ws_session* session,
+                                                  const auth::claims& token) {
   auto& t = *threads_[thread];
-  t.watch.add(session, token.jti, token.expires_at);
-  t.owners[session] = std::move(owner);
+  const auto h = t.sessions.add(session, token.jti, token.expires_at);
   if (!t.armed_for || token.expires_at < *t.armed_for) {
     arm(t);
   }
+  return h;
 }
 
-void token_sessions::remove(std::size_t thread, std::uint64_t session) {
-  auto& t = *threads_[thread];
-  t.watch.remove(session);
-  t.owners.erase(session);
+void token_sessions::remove(std::size_t thread, watch::handle h) {
+  threads_[thread]->sessions.remove(h);
 }
 
 void token_sessions::revoked(const std::string& jti) {
   for (auto& t : threads_) {
-    boost::asio::post(
-        t->ctx, [this, t = t.get(), jti] { end(*t, t->watch.take_revoked(jti), "logged out"); });
+    boost::asio::post(t->ctx,
+                      [t = t.get(), jti] { end(t->sessions.take_revoked(jti), "logged out"); });
   }
 }
 
 void token_sessions::arm(per_thread& t) {
-  t.armed_for = t.watch.next_expiry();
+  t.armed_for = t.sessions.next_expiry();
   if (!t.armed_for) {
     t.timer.cancel();
     return;
@@ -50,22 +48,15 @@ void token_sessions::arm(per_thread& t) {
     if (ec) {
       return;  // re-armed for an earlier expiry, or shutting down
     }
-    end(t, t.watch.take_expired(util::unix_seconds()), "token expired");
+    end(t.sessions.take_expired(util::unix_seconds()), "token expired");
     arm(t);
   });
 }
 
-void token_sessions::end(per_thread& t, const std::vector<std::uint64_t>& sessions,
-                         const char* reason) {
-  for (auto id : sessions) {
-    auto it = t.owners.find(id);
-    if (it == t.owners.end()) {
-      continue;
-    }
-    if (auto s = it->second.lock()) {
-      s->end(token_ended_close, reason);
-    }
-    t.owners.erase(it);
+void token_sessions::end(const std::vector<ws_session*>& sessions, const char* reason) {
+  // Each one's handle is spent: the session must not remove itself again.
+  for (auto* s : sessions) {
+    s->token_ended(reason);
   }
 }
 

@@ -142,8 +142,11 @@ awaitable<upload_answer> receive_upload(beast::tcp_stream& stream, beast::flat_b
                        done.sha256,
                        util::unix_seconds()};
   auto storing = svc.chat.db.run([spool, record](store::database& db) {
+    // Under the write lock, like the sweep: no instance deletes this file in between.
+    store::transaction tx(db);
     spool->place(record.sha256);
     store::insert_upload(db, record);
+    tx.commit();
     return true;
   });
   co_await std::move(storing);

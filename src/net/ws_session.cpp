@@ -28,9 +28,20 @@ ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::
       connections_(connections),
       registration_(registration),
       thread_(thread),
-      token_(std::move(user)),
-      logic_(svc.chat, *this, thread, {token_.user_id, token_.username}, svc.cfg.rate_limit,
+      token_entry_(svc.by_token.add(thread, this, user)),
+      logic_(svc.chat, *this, thread, {user.user_id, std::move(user.username)}, svc.cfg.rate_limit,
              svc.cfg.rate_burst) {}
+
+ws_session::~ws_session() {
+  if (token_entry_) {
+    svc_.by_token.remove(thread_, *token_entry_);
+  }
+}
+
+void ws_session::token_ended(std::string_view reason) {
+  token_entry_.reset();  // spent: the watch forgot this session
+  close(token_ended_close, reason);
+}
 
 void ws_session::start(std::string switching) {
   conn_.set_owner(weak_from_this());
@@ -55,7 +66,6 @@ awaitable<void> ws_session::run(std::string switching) {
 
   conn_.accept(std::move(switching));
   open_ = true;
-  svc_.by_token.add(thread_, logic_.session_id(), token_, weak);
   svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
   auto opening = logic_.open(svc_.cfg.instance_id);
   co_await std::move(opening);
@@ -68,7 +78,10 @@ awaitable<void> ws_session::run(std::string switching) {
     co_await handle_frame(*text);
   }
   open_ = false;
-  svc_.by_token.remove(thread_, logic_.session_id());
+  if (token_entry_) {
+    svc_.by_token.remove(thread_, *token_entry_);
+    token_entry_.reset();
+  }
   logic_.close();
   svc_.metrics.ws_sessions.fetch_sub(1, std::memory_order_relaxed);
   auto finishing = conn_.finish();

@@ -194,8 +194,10 @@ void server::schedule_sweep() {
     }
     store_->post([dir = cfg_.upload_dir, ttl = cfg_.unattached_upload_ttl_s](store::database& db) {
       try {
-        const auto unreferenced = store::sweep_uploads(db, util::unix_seconds() - ttl);
-        upload::remove_stored(dir, unreferenced);
+        store::sweep_uploads(db, util::unix_seconds() - ttl,
+                             [&dir](const std::vector<std::string>& unreferenced) {
+                               upload::remove_stored(dir, unreferenced);
+                             });
       } catch (const std::exception& e) {
         PARLEY_LOG(error, "upload") << "sweep failed: " << e.what();
       }

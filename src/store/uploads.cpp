@@ -76,7 +76,9 @@ void attach_uploads(database& db, std::int64_t channel_id, std::int64_t message_
   }
 }
 
-std::vector<std::string> sweep_uploads(database& db, std::int64_t created_before_s) {
+std::vector<std::string> sweep_uploads(
+    database& db, std::int64_t created_before_s,
+    const std::function<void(const std::vector<std::string>&)>& remove_files) {
   // Both statements use the same condition; the write lock taken by BEGIN IMMEDIATE keeps the
   // set of matching rows the same between them.
   static constexpr std::string_view expired =
@@ -104,8 +106,11 @@ std::vector<std::string> sweep_uploads(database& db, std::int64_t created_before
     }
     used.reset();
   }
-  tx.commit();
   std::sort(unreferenced.begin(), unreferenced.end());
+  if (remove_files && !unreferenced.empty()) {
+    remove_files(unreferenced);
+  }
+  tx.commit();
   return unreferenced;
 }
 

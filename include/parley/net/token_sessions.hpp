@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "parley/auth/jwt.hpp"
@@ -26,13 +25,14 @@ inline constexpr std::uint16_t token_ended_close = 4001;
 /// removed on its own thread, and a revocation is posted to every thread.
 class token_sessions {
  public:
+  using watch = token_watch<ws_session>;
+
   explicit token_sessions(std::vector<boost::asio::io_context*> threads);
 
-  /// A session opened on `thread` (its own thread).
-  void add(std::size_t thread, std::uint64_t session, const auth::claims& token,
-           std::weak_ptr<ws_session> owner);
-  /// A session closed (its own thread).
-  void remove(std::size_t thread, std::uint64_t session);
+  /// A session opened on `thread` (its own thread); it keeps the handle until it closes.
+  watch::handle add(std::size_t thread, ws_session* session, const auth::claims& token);
+  /// A session closed before its token ended (its own thread).
+  void remove(std::size_t thread, watch::handle h);
   /// A token was revoked (any thread).
   void revoked(const std::string& jti);
 
@@ -42,12 +42,11 @@ class token_sessions {
     boost::asio::io_context& ctx;
     boost::asio::steady_timer timer;
     std::optional<std::int64_t> armed_for;  ///< the expiry the timer waits for
-    token_watch watch;
-    std::unordered_map<std::uint64_t, std::weak_ptr<ws_session>> owners;
+    watch sessions;
   };
 
   void arm(per_thread& t);
-  void end(per_thread& t, const std::vector<std::uint64_t>& sessions, const char* reason);
+  static void end(const std::vector<ws_session*>& sessions, const char* reason);
 
   std::vector<std::unique_ptr<per_thread>> threads_;
 };

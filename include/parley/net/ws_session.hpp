@@ -36,6 +36,7 @@ class ws_session final : public chat::session_output,
   ws_session(boost::asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
              services& svc, connection_registry& connections, std::uint64_t registration,
              auth::claims user);
+  ~ws_session() override;
 
   /// Writes the 101 answer and runs the session.
   void start(std::string switching);
@@ -44,8 +45,8 @@ class ws_session final : public chat::session_output,
   boost::asio::awaitable<void> wait_for_room() override;
   bool is_open() const override { return open_ && !conn_.closing(); }
   void spawn(std::function<boost::asio::awaitable<void>()> work) override;
-  /// Closes with `code`/`reason` once what is queued before it is written (own thread).
-  void end(std::uint16_t code, std::string_view reason) { close(code, reason); }
+  /// The token it was opened with was revoked or expired: closes with 4001 (own thread).
+  void token_ended(std::string_view reason);
 
  private:
   boost::asio::awaitable<void> run(std::string switching);
@@ -59,7 +60,8 @@ class ws_session final : public chat::session_output,
   connection_registry& connections_;
   std::uint64_t registration_;
   std::size_t thread_;
-  auth::claims token_;  ///< what the session was opened with: its jti and expiry end it
+  /// Where its token's revocation or expiry finds it, until either ends it or it closes.
+  std::optional<token_sessions::watch::handle> token_entry_;
   chat::session logic_;
   bool open_ = false;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,11 @@ void attach_uploads(database& db, std::int64_t channel_id, std::int64_t message_
 /// In one transaction: deletes the upload records created before `created_before_s` that were
 /// never attached to a message, and returns the hashes no remaining record points at: the files
 /// the caller may now delete.
-std::vector<std::string> sweep_uploads(database& db, std::int64_t created_before_s);
+/// `remove_files` (when given) is called with those hashes before the transaction commits: the
+/// write lock it holds keeps every instance from placing one of those files meanwhile (uploads
+/// are placed and recorded under the same lock).
+std::vector<std::string> sweep_uploads(
+    database& db, std::int64_t created_before_s,
+    const std::function<void(const std::vector<std::string>&)>& remove_files = {});
 
 }  // namespace parley::store
