@@ -168,7 +168,9 @@ channel_access forget_membership(store::database& db, const actor& who, const st
   if (model::is_server_made(row->name)) {
     return fail(error::code::forbidden);
   }
+  store::transaction tx(db);
   store::remove_member(db, row->id, who.id);
+  tx.commit();
   return {std::nullopt, *row};
 }
 

@@ -101,6 +101,9 @@ void session::match_made(const model::channel_row& channel, const std::string& p
 }
 
 awaitable<void> session::join_match(model::channel_row channel, std::string peer) {
+  if (!out_.is_open()) {
+    co_return;  // closed (and gone from the hub) since the match was made: nothing to join
+  }
   auto subscribing = subscribe(channel.name, channel.id, std::int64_t{0});
   const bool newly = co_await std::move(subscribing);
   send(proto::encode({{"type", "matched"}, {"channel", channel.name}, {"peer", peer}}));
@@ -129,7 +132,7 @@ awaitable<bool> session::subscribe(const std::string& channel, std::int64_t chan
 awaitable<void> session::replay(const std::string& channel, std::int64_t since, bool newly) {
   auto cursor = channels_.start_replay(channel, since, newly);
   const auto channel_id = *channels_.channel_id(channel);
-  while (!cursor.done && out_.is_open()) {
+  while (!cursor.done && out_.is_open() && channels_.joined(channel)) {
     auto waiting = out_.wait_for_room();
     co_await std::move(waiting);
     auto reading = svc_.db.run([channel_id, after = cursor.after](store::database& db) {

@@ -14,7 +14,9 @@ using boost::asio::awaitable;
 
 awaitable<void> session::on_join(proto::join_cmd& c, const ref_t& ref) {
   auto known = svc_.memberships.member_channel(c.channel, user_.id);
-  if (!known) {
+  // A membership forgotten while the store answered makes that answer stale: ask once more.
+  for (int attempt = 0; !known && attempt < 2; ++attempt) {
+    const auto generation = svc_.memberships.generation();
     const actor me{user_.id, user_.username};
     auto opening = svc_.db.run([me, name = c.channel](store::database& db) {
       return open_for_join(db, me, name, util::unix_seconds());
@@ -24,8 +26,9 @@ awaitable<void> session::on_join(proto::join_cmd& c, const ref_t& ref) {
       send_error(*access.error, {}, ref);
       co_return;
     }
-    svc_.memberships.remember(access.channel, user_.id);
-    known = access.channel;
+    if (svc_.memberships.remember(access.channel, user_.id, generation) || attempt == 1) {
+      known = access.channel;
+    }
   }
   auto subscribing = subscribe(c.channel, known->id, c.since);
   const bool newly = co_await std::move(subscribing);
@@ -61,6 +64,7 @@ awaitable<void> session::on_leave(proto::leave_cmd& c, const ref_t& ref) {
 
 awaitable<void> session::on_create(proto::create_cmd& c, const ref_t& ref) {
   const actor me{user_.id, user_.username};
+  const auto generation = svc_.memberships.generation();
   auto creating = svc_.db.run([me, name = c.channel, priv = c.is_private](store::database& db) {
     return create_channel(db, me, name, priv, util::unix_seconds());
   });
@@ -69,7 +73,7 @@ awaitable<void> session::on_create(proto::create_cmd& c, const ref_t& ref) {
     send_error(*created.error, {}, ref);
     co_return;
   }
-  svc_.memberships.remember(created.channel, user_.id);
+  svc_.memberships.remember(created.channel, user_.id, generation);
   auto subscribing = subscribe(c.channel, created.channel.id, std::nullopt);
   co_await std::move(subscribing);
   send_all(channels_.release(c.channel));
@@ -221,18 +225,20 @@ awaitable<void> session::on_match(const ref_t& ref) {
     send_error(error::code::internal, "matching is unavailable, try again", ref);
     co_return;
   }
-  send(proto::encode({{"type", "matching"}}, ref));
   if (!peer) {
+    send(proto::encode({{"type", "matching"}}, ref));
     waiting_for_match_ = true;
     co_return;
   }
+  const auto generation = svc_.memberships.generation();
   auto creating = svc_.db.run([name = "match:" + util::random_hex(8), me = user_.id,
                                them = peer->user_id](store::database& db) {
     return create_match(db, name, me, them, util::unix_seconds());
   });
   const auto channel = co_await std::move(creating);
-  svc_.memberships.remember(channel, user_.id);
-  svc_.memberships.remember(channel, peer->user_id);
+  send(proto::encode({{"type", "matching"}}, ref));
+  svc_.memberships.remember(channel, user_.id, generation);
+  svc_.memberships.remember(channel, peer->user_id, generation);
   svc_.bus.announce_match(*peer, channel, user_.username);
   match_made(channel, peer->username);
 }

@@ -31,6 +31,7 @@ redis_bus::redis_bus(const config::redis_url& url, std::string node, chat::hub& 
       hub_(hub),
       db_(db),
       tokens_(tokens),
+      memberships_(memberships),
       metrics_(metrics),
       work_(ctx_.get_executor()),
       pub_(ctx_, url),
@@ -153,6 +154,8 @@ void redis_bus::perform(const action::catch_up& a) {
 }
 
 void redis_bus::perform(const action::reload_revocations&) {
+  // Memberships forgotten on other instances while we were not listening: the cache starts over.
+  memberships_.clear();
   db_.post([this](store::database& db) {
     tokens_.load(store::load_revoked_tokens(db, util::unix_seconds()));
   });

@@ -2,7 +2,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "parley/config/parse.hpp"
 #include "parley/http/handlers.hpp"
@@ -57,16 +56,13 @@ awaitable<reply> handle_users(api_context& svc, const request& req) {
     limit = static_cast<int>(*n);
   }
 
-  auto online = svc.hub.online_users();
   json::array users;
   if (only_online) {
-    // Everyone online is in memory already: filter and sort it, no trip to the store.
+    // Everyone online is in memory already: no trip to the store.
+    const auto online = svc.hub.online_users(prefix);
     std::vector<std::pair<std::string, const std::pair<std::int64_t, std::string>*>> matching;
     for (const auto& user : online) {
-      auto key = model::username_key(user.second);
-      if (key.starts_with(prefix)) {
-        matching.emplace_back(std::move(key), &user);
-      }
+      matching.emplace_back(model::username_key(user.second), &user);
     }
     std::sort(matching.begin(), matching.end());
     for (std::size_t i = 0; i < matching.size() && i < static_cast<std::size_t>(limit); ++i) {
@@ -77,12 +73,13 @@ awaitable<reply> handle_users(api_context& svc, const request& req) {
       return store::find_users_by_prefix(db, prefix, limit);
     });
     const auto found = co_await std::move(finding);
-    std::unordered_set<std::int64_t> online_ids;
-    for (const auto& user : online) {
-      online_ids.insert(user.first);
-    }
+    std::vector<std::int64_t> ids;
     for (const auto& user : found) {
-      users.push_back(user_json(user.id, user.username, online_ids.contains(user.id)));
+      ids.push_back(user.id);
+    }
+    const auto online = svc.hub.online(ids);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      users.push_back(user_json(found[i].id, found[i].username, online[i]));
     }
   }
   co_return make_reply(json_response(req, status::ok, {{"users", std::move(users)}}));

@@ -6,6 +6,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
+
 #include "parley/http/handlers.hpp"
 #include "parley/http/router.hpp"
 #include "parley/http/url.hpp"
@@ -122,6 +124,9 @@ awaitable<void> http_session::run() {
       stream_.expires_after(http_write_timeout);
       const bool keep = answer.response.keep_alive() && !answer.close;
       auto [write_ec, _w] = co_await beast_http::async_write(stream_, answer.response, with_error);
+      if (!write_ec && answer.close) {
+        co_await linger();
+      }
       if (write_ec || !keep) {
         break;
       }
@@ -193,6 +198,23 @@ awaitable<void> http_session::run() {
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     stream_.socket().close(ignored);
     connections_.remove(id);  // an upgraded connection's registration is its ws_session's now
+  }
+}
+
+awaitable<void> http_session::linger() {
+  // Closing with an unread body in the socket makes the kernel reset the connection, and a reset
+  // can destroy the answer before the client reads it: stop sending, then read and drop what the
+  // client still sends, for a bounded time and amount.
+  beast::error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  std::array<char, 16 * 1024> sink;
+  stream_.expires_after(linger_timeout);
+  for (std::size_t drained = 0; drained < max_linger_bytes;) {
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), with_error);
+    if (ec) {
+      break;
+    }
+    drained += n;
   }
 }
 

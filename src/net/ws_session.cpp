@@ -40,6 +40,10 @@ ws_session::~ws_session() {
 
 void ws_session::token_ended(std::string_view reason) {
   token_entry_.reset();  // spent: the watch forgot this session
+  if (!open_) {
+    ended_early_ = reason;
+    return;
+  }
   close(token_ended_close, reason);
 }
 
@@ -66,6 +70,9 @@ awaitable<void> ws_session::run(std::string switching) {
 
   conn_.accept(std::move(switching));
   open_ = true;
+  if (!ended_early_.empty()) {
+    close(token_ended_close, ended_early_);
+  }
   svc_.metrics.ws_sessions.fetch_add(1, std::memory_order_relaxed);
   auto opening = logic_.open(svc_.cfg.instance_id);
   co_await std::move(opening);

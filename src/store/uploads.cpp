@@ -66,9 +66,11 @@ std::optional<std::vector<model::attachment>> uploads_of_sender(
 
 void attach_uploads(database& db, std::int64_t channel_id, std::int64_t message_id,
                     const std::vector<model::attachment>& attachments) {
+  // Through SELECT: an upload swept since the sender's check is skipped instead of failing the
+  // foreign key, which would roll back everyone's messages of the batch.
   auto& insert = db.prepare(
       "INSERT INTO message_attachments(channel_id, message_id, position, upload_id) "
-      "VALUES (?, ?, ?, ?)");
+      "SELECT ?, ?, ?, id FROM uploads WHERE id = ?");
   std::int64_t position = 0;
   for (const auto& a : attachments) {
     insert.reset();

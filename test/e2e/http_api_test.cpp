@@ -46,10 +46,6 @@ std::string creds(const std::string& user, const std::string& pass) {
   return json::serialize(json::object{{"username", user}, {"password", pass}});
 }
 
-std::map<std::string, std::string> bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
-
 void check_error(const http_reply& r, unsigned status, const std::string& code) {
   INFO(r.body);
   CHECK(r.status == status);

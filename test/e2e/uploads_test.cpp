@@ -40,10 +40,6 @@ std::string encode_query(const std::string& v) {
   return out;
 }
 
-std::map<std::string, std::string> bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
-
 http_reply upload(std::uint16_t port, const std::string& token, const std::string& name,
                   const std::string& type, const std::string& body) {
   auto headers = bearer(token);
@@ -238,7 +234,7 @@ TEST_CASE("attachments: in messages and history; visible to readers of the chann
 }
 
 TEST_CASE("uploads: the same bytes are stored once; unattached uploads are swept") {
-  chat_server s({"--unattached-upload-ttl", "2"});
+  chat_server s({"--unattached-upload-ttl", "4"});
   const auto alice = s.token("alice");
   const auto bob = s.token("bob");
   const auto first = upload_ok(s.port(), alice, "one.pdf", "application/pdf", pdf);
@@ -264,7 +260,7 @@ TEST_CASE("uploads: the same bytes are stored once; unattached uploads are swept
   CHECK(stored_files() == 2);
 
   const auto first_url = std::string(first.at("url").as_string());
-  CHECK(eventually([&] { return fetch(s.port(), alice, first_url).status == 404; }, 10s));
+  CHECK(eventually([&] { return fetch(s.port(), alice, first_url).status == 404; }, 15s));
   CHECK(eventually([&] { return stored_files() == 1; }, 5s));
   CHECK(fetch(s.port(), bob, std::string(second.at("url").as_string())).status == 404);
   CHECK(fetch(s.port(), alice, std::string(kept.at("url").as_string())).status == 200);

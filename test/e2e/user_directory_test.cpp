@@ -15,10 +15,6 @@ using boost::beast::http::verb;
 
 namespace {
 
-std::map<std::string, std::string> bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
-
 /// "name:online" for each user of the answer, in order.
 std::vector<std::string> listing(std::uint16_t port, const std::string& token,
                                  const std::string& query) {

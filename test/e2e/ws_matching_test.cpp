@@ -134,8 +134,10 @@ TEST_CASE("match: a waiting session that disconnects or unmatches leaves the que
   ask(*gone);
   gone->close();
   gone.reset();
+  REQUIRE(eventually([&] { return metric(s.port(), "parley_ws_sessions") == 0; }, 5s));
   auto quitter = s.connect("quitter");
-  ask(*quitter);  // may be asked before the close is seen: then it pairs with nobody at all
+  ask(*quitter);
+  CHECK(not_matched(*quitter));  // the one who left is no longer waiting
   CHECK(str(quitter->request({{"type", "unmatch"}}), "type") == "unmatched");
   CHECK(str(quitter->request({{"type", "unmatch"}}), "type") == "unmatched");  // not queued: same
   auto x = s.connect("xena");

@@ -11,14 +11,6 @@
 using namespace parley::test;
 using boost::beast::http::verb;
 
-namespace {
-
-std::map<std::string, std::string> bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
-
-}  // namespace
-
 TEST_CASE("logout closes every session opened with that token with 4001, not the others") {
   chat_server s;
   const auto token = s.token("alice");
@@ -34,6 +26,7 @@ TEST_CASE("logout closes every session opened with that token with 4001, not the
   const auto before = std::chrono::steady_clock::now();
   REQUIRE(http_call(s.port(), verb::post, "/api/logout", "", bearer(token)).status == 204);
   CHECK(first->read_close(2s) == 4001);
+  CHECK(first->close_reason() == "logged out");
   CHECK(second->read_close(2s) == 4001);
   CHECK(std::chrono::steady_clock::now() - before < 2s);
   CHECK(str(alice_elsewhere.request({{"type", "ping"}}), "type") == "pong");
@@ -48,6 +41,7 @@ TEST_CASE("a session is closed with 4001 when its token expires") {
   ws_client c(s.port(), token);
   CHECK(str(c.request({{"type", "ping"}}), "type") == "pong");
   CHECK(c.read_close(6s) == 4001);
+  CHECK(c.close_reason() == "token expired");
   const auto lived = std::chrono::steady_clock::now() - opened;
   CHECK(lived >= 1s);  // the token's exp is 2 s after login, in whole seconds
   CHECK(lived < 4s);
@@ -62,6 +56,7 @@ TEST_CASE("cluster: logout on one instance closes the token's sessions on the ot
   const auto before = std::chrono::steady_clock::now();
   REQUIRE(http_call(c.port(0), verb::post, "/api/logout", "", bearer(token)).status == 204);
   CHECK(on_b->read_close(2s) == 4001);
+  CHECK(on_b->close_reason() == "logged out");
   CHECK(on_a->read_close(2s) == 4001);
   CHECK(std::chrono::steady_clock::now() - before < 2s);
 }

@@ -132,4 +132,8 @@ std::string signup_and_login(std::uint16_t port, const std::string& username,
   return std::string(login.json().at("token").as_string());
 }
 
+std::map<std::string, std::string> bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
 }  // namespace parley::test

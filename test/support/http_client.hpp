@@ -29,6 +29,9 @@ http_reply http_call(std::uint16_t port, boost::beast::http::verb method, const 
 /// Writes raw bytes and reads until the server closes (or the deadline); returns what came back.
 std::string raw_exchange(std::uint16_t port, const std::string& bytes);
 
+/// The Authorization header for a token.
+std::map<std::string, std::string> bearer(const std::string& token);
+
 /// POST /api/signup then /api/login; returns the token.
 std::string signup_and_login(std::uint16_t port, const std::string& username,
                              const std::string& password = "correct horse");

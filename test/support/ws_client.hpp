@@ -41,6 +41,11 @@ class ws_client {
   boost::json::object request(boost::json::object frame, std::chrono::milliseconds deadline = 5s);
   /// Reads (discarding frames) until the server closes; returns the close code.
   int read_close(std::chrono::milliseconds deadline = 10s);
+  /// The reason of the close frame read_close() saw.
+  std::string close_reason() const {
+    const auto& r = ws_.reason().reason;
+    return std::string(r.data(), r.size());
+  }
   /// Closes politely (1000) if still open.
   void close();
 

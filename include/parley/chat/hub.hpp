@@ -75,8 +75,11 @@ class hub {
   void deliver_match(std::size_t thread, std::uint64_t session, model::channel_row channel,
                      std::string peer);
 
-  /// Every user with a session on any instance: id and username, sorted by id.
-  std::vector<std::pair<std::int64_t, std::string>> online_users() const;
+  /// The users with a session on any instance whose lower-cased name starts with `key_prefix`:
+  /// id and username, sorted by id.
+  std::vector<std::pair<std::int64_t, std::string>> online_users(std::string_view key_prefix) const;
+  /// Which of `ids` have a session on any instance.
+  std::vector<bool> online(const std::vector<std::int64_t>& ids) const;
 
   /// Usernames with at least one session subscribed to the channel on any instance, sorted.
   std::vector<std::string> present_users(const std::string& channel) const;

@@ -27,10 +27,16 @@ class membership_cache {
   /// The channel `name`, if `user_id` is known to be a member of it.
   std::optional<model::channel_row> member_channel(const std::string& name,
                                                    std::int64_t user_id) const;
-  /// Records that `user_id` is a stored member of `channel`.
-  void remember(const model::channel_row& channel, std::int64_t user_id);
+  /// Counts forget() calls: read it before asking the store, and pass it to remember().
+  std::uint64_t generation() const;
+  /// Records that `user_id` is a stored member of `channel`, unless a membership was forgotten
+  /// since `generation` was read: the store's answer may predate that forget, so the caller asks
+  /// again (false).
+  bool remember(const model::channel_row& channel, std::int64_t user_id, std::uint64_t generation);
   /// `user_id` is no longer a member of the channel `name`.
   void forget(const std::string& name, std::int64_t user_id);
+  /// Forgets everything (a forget from another instance may have been lost with Redis).
+  void clear();
   std::size_t size() const;
 
  private:
@@ -41,6 +47,7 @@ class membership_cache {
   };
 
   std::size_t capacity_;
+  std::uint64_t generation_ = 0;  ///< under mutex_
   mutable std::mutex mutex_;
   std::unordered_map<std::string, model::channel_row> channels_;
   /// (channel id, user id)

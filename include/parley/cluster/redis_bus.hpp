@@ -124,6 +124,7 @@ class redis_bus final : public chat::bus {
   chat::hub& hub_;
   store::store& db_;
   auth::token_service& tokens_;
+  chat::membership_cache& memberships_;
   metrics::registry& metrics_;
 
   boost::asio::io_context ctx_;

@@ -18,6 +18,10 @@ inline constexpr std::size_t max_body_bytes = 64 * 1024;
 /// How long a connection may take to send a request, or sit idle between requests.
 inline constexpr std::chrono::seconds http_read_timeout{30};
 inline constexpr std::chrono::seconds http_write_timeout{30};
+/// How long, and for how many bytes, a refused upload's body is read and dropped before the
+/// connection closes.
+inline constexpr std::chrono::seconds linger_timeout{2};
+inline constexpr std::size_t max_linger_bytes = 16 * 1024 * 1024;
 
 /// One HTTP/1.1 connection: reads requests in a loop, answers each, honours keep-alive; hands
 /// the socket over when a request upgrades to a WebSocket.
@@ -31,6 +35,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
  private:
   boost::asio::awaitable<void> run();
+  /// Reads and drops what the client still sends, then lets run() close (a refused upload).
+  boost::asio::awaitable<void> linger();
   /// Runs on the session's executor: stop after the current request, or now if idle.
   void request_close();
 

@@ -62,6 +62,8 @@ class ws_session final : public chat::session_output,
   std::size_t thread_;
   /// Where its token's revocation or expiry finds it, until either ends it or it closes.
   std::optional<token_sessions::watch::handle> token_entry_;
+  /// Why its token ended before the session was open: it closes as soon as it is.
+  std::string_view ended_early_;
   chat::session logic_;
   bool open_ = false;
 };

@@ -205,17 +205,32 @@ TEST_CASE("online users: local sessions and other instances' users, told as pres
   w.h.remote_presence_changed("other", {online_channel, 30, "cy"}, true);
   w.h.remote_presence_changed("other", {online_channel, 20, "bob"}, true);
   using users = std::vector<std::pair<std::int64_t, std::string>>;
-  CHECK(w.h.online_users() == users{{10, "ann"}, {20, "bob"}, {30, "cy"}});
+  CHECK(w.h.online_users("") == users{{10, "ann"}, {20, "bob"}, {30, "cy"}});
   w.h.detach(0, &a1);
   w.h.detach(1, &b);
-  CHECK(w.h.online_users() == users{{10, "ann"}, {20, "bob"}, {30, "cy"}});
+  CHECK(w.h.online_users("") == users{{10, "ann"}, {20, "bob"}, {30, "cy"}});
   w.h.remote_node_gone("other");
   w.h.detach(1, &a2);
-  CHECK(w.h.online_users().empty());
+  CHECK(w.h.online_users("").empty());
   // Each user once, when their first session opens and their last one closes.
   CHECK(link.presence == std::vector<std::string>{"+/ann", "+/bob", "-/bob", "-/ann"});
+  CHECK(w.h.online({10, 20, 30}) == std::vector<bool>{false, false, false});
+  CHECK(w.h.online_users("a").empty());
+}
+
+TEST_CASE("online users: filtered by a lower-cased prefix; being online is announced to nobody") {
+  two_threads w;
+  fake_session a(1, 10), b(2, 20), watcher(3, 30);
+  w.h.attach(0, &watcher, "watcher");
+  w.h.subscribe(0, &watcher, "room");
+  w.h.attach(0, &a, "Alpha");
+  w.h.attach(1, &b, "beta");
+  w.h.remote_presence_changed("other", {online_channel, 40, "ALPINE"}, true);
+  using users = std::vector<std::pair<std::int64_t, std::string>>;
+  CHECK(w.h.online_users("al") == users{{10, "Alpha"}, {40, "ALPINE"}});
+  CHECK(w.h.online({20, 40, 50}) == std::vector<bool>{true, true, false});
   w.drain();
-  CHECK(a1.frames.empty());  // presence in no channel is announced to nobody
+  CHECK(watcher.frames.empty());  // no user_joined for presence in no channel
 }
 
 TEST_CASE("a match reaches one session by thread and id") {
