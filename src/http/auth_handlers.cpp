@@ -3,6 +3,7 @@
 #include "parley/auth/credentials.hpp"
 #include "parley/auth/password.hpp"
 #include "parley/http/handlers.hpp"
+#include "parley/http/origin.hpp"
 #include "parley/http/token_source.hpp"
 #include "parley/model/username.hpp"
 #include "parley/store/revoked_tokens.hpp"
@@ -57,6 +58,12 @@ response token_response(api_context& svc, const request& req, std::int64_t user_
 }
 
 }  // namespace
+
+bool foreign_cookie_request(const api_context& svc, const request& req) {
+  return uses_cookie_auth(req[beast_http::field::authorization], req[beast_http::field::cookie]) &&
+         !origin_allowed(req[beast_http::field::origin], req[beast_http::field::host],
+                         svc.allowed_origins);
+}
 
 std::optional<auth::claims> authenticate(api_context& svc, const request& req, bool allow_query) {
   const auto token = extract_token(req[beast_http::field::authorization],
@@ -125,6 +132,10 @@ awaitable<reply> handle_login(api_context& svc, const request& req) {
 }
 
 awaitable<reply> handle_logout(api_context& svc, const request& req) {
+  if (foreign_cookie_request(svc, req)) {
+    co_return make_reply(error_response(req, status::forbidden, error::code::forbidden,
+                                        "cookie authentication from a foreign origin"));
+  }
   if (const auto claims = authenticate(svc, req, false)) {
     auto revoking = svc.db.run([jti = claims->jti, exp = claims->expires_at](store::database& db) {
       store::revoke_token(db, jti, exp);
@@ -134,7 +145,7 @@ awaitable<reply> handle_logout(api_context& svc, const request& req) {
     svc.bus.token_revoked(claims->jti, claims->expires_at);
   }
   response res(status::no_content, req.version());
-  res.set(beast_http::field::server, "parley");
+  common_headers(res.base());
   res.set(beast_http::field::cache_control, "no-store");
   res.set(beast_http::field::set_cookie,
           "parley_token=" + std::string(cookie_attributes) + "; Max-Age=0");
@@ -146,6 +157,10 @@ reply handle_token(api_context& svc, const request& req) {
   const auto claims = authenticate(svc, req, false);
   if (!claims) {
     return make_reply(error_response(req, status::unauthorized, error::code::unauthorized));
+  }
+  if (foreign_cookie_request(svc, req)) {
+    return make_reply(error_response(req, status::forbidden, error::code::forbidden,
+                                     "cookie authentication from a foreign origin"));
   }
   return make_reply(token_response(svc, req, claims->user_id, claims->username));
 }

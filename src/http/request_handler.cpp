@@ -55,7 +55,7 @@ awaitable<reply> dispatch(api_context& svc, const request& req, const routing& r
       co_return make_reply(health(req, svc, true));
     case route::metrics: {
       response res(beast_http::status::ok, req.version());
-      res.set(beast_http::field::server, "parley");
+      common_headers(res.base());
       res.set(beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res.keep_alive(req.keep_alive());
       res.body() = svc.metrics.render() +

@@ -31,4 +31,28 @@ response error_response(const request& req, beast_http::status status, error::co
                             {"message", message.empty() ? default_message(code) : message}}}});
 }
 
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  while (!if_none_match.empty()) {
+    const auto comma = if_none_match.find(',');
+    auto item = if_none_match.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') {
+      item.remove_prefix(1);
+    }
+    while (!item.empty() && item.back() == ' ') {
+      item.remove_suffix(1);
+    }
+    if (item.starts_with("W/")) {
+      item.remove_prefix(2);
+    }
+    if (item == etag || item == "*") {
+      return true;
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    if_none_match.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 }  // namespace parley::http

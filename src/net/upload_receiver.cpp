@@ -52,6 +52,10 @@ std::optional<upload_answer> check_header(const http::request& req, bool body_pe
   if (!claims) {
     return refuse(req, status::unauthorized, error::code::unauthorized, {}, body_pending);
   }
+  if (http::foreign_cookie_request(svc.api, req)) {
+    return refuse(req, status::forbidden, error::code::forbidden,
+                  "cookie authentication from a foreign origin", body_pending);
+  }
   out.uploader = claims->user_id;
   const auto query = http::parse_query(http::split_target(req.target()).query);
   const auto name = query ? query->find("name") : decltype(query->end()){};

@@ -28,31 +28,6 @@ namespace {
 /// An open stored file, closed when the last reader lets go (on whichever thread that is).
 using open_file = std::shared_ptr<std::FILE>;
 
-/// True when an If-None-Match list names `etag` (or is `*`).
-bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-  while (!if_none_match.empty()) {
-    const auto comma = if_none_match.find(',');
-    auto item = if_none_match.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') {
-      item.remove_prefix(1);
-    }
-    while (!item.empty() && item.back() == ' ') {
-      item.remove_suffix(1);
-    }
-    if (item.starts_with("W/")) {
-      item.remove_prefix(2);
-    }
-    if (item == etag || item == "*") {
-      return true;
-    }
-    if (comma == std::string_view::npos) {
-      break;
-    }
-    if_none_match.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 void cache_headers(beast_http::fields& fields, const std::string& etag) {
   http::common_headers(fields);
   fields.set(beast_http::field::etag, etag);
@@ -89,7 +64,7 @@ awaitable<upload_sent> send_upload(beast::tcp_stream& stream, const http::reques
         stream, http::error_response(req, status::not_found, error::code::not_found));
   }
   const auto etag = "\"" + found->sha256 + "\"";
-  if (etag_matches(req[beast_http::field::if_none_match], etag)) {
+  if (http::etag_matches(req[beast_http::field::if_none_match], etag)) {
     http::response res(status::not_modified, req.version());
     cache_headers(res.base(), etag);
     res.keep_alive(req.keep_alive());

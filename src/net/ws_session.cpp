@@ -157,6 +157,12 @@ upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover,
     svc.metrics.http_requests_total.add({"/ws", "401"});
     return upgrade_result::rejected;
   }
+  if (http::foreign_cookie_request(svc.api, req)) {
+    rejection = http::error_response(req, beast::http::status::forbidden, error::code::forbidden,
+                                     "cookie authentication from a foreign origin");
+    svc.metrics.http_requests_total.add({"/ws", "403"});
+    return upgrade_result::rejected;
+  }
   const auto key = req[beast::http::field::sec_websocket_key];
   switch (ws::check_handshake(req[beast::http::field::sec_websocket_version], key)) {
     case ws::handshake_verdict::wrong_version:

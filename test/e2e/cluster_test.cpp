@@ -296,7 +296,7 @@ TEST_CASE("cluster: a killed instance's users leave presence within the bound", 
   CHECK(present(*alice, "lobby") == std::vector<std::string>{"alice"});
 }
 
-TEST_CASE("cluster: AUTH and database from the URL; a refused AUTH leaves the instance unready",
+TEST_CASE("cluster: AUTH and database from the URL, a refused AUTH leaves the instance unready",
           "[cluster]") {
   temp_dir dir;
   redis_server redis(dir.path(), "s3cret");

@@ -83,7 +83,7 @@ TEST_CASE("signup: 201 with the user, then every error row") {
   CHECK(f.post("/api/signup", creds("bobby", "éééééééé")).status == 201);
 }
 
-TEST_CASE("login: token, cookie and claims; one answer for every bad credential") {
+TEST_CASE("login: token, cookie and claims, one answer for every bad credential") {
   fixture f;
   REQUIRE(f.post("/api/signup", creds("Carol", "correct horse")).status == 201);
   const auto before = std::chrono::duration_cast<std::chrono::seconds>(
@@ -112,7 +112,7 @@ TEST_CASE("login: token, cookie and claims; one answer for every bad credential"
   check_error(f.post("/api/login", "garbage"), 400, "bad_request");
 }
 
-TEST_CASE("me: bearer or cookie, never the query string; logout revokes") {
+TEST_CASE("me: bearer or cookie, never the query string, logout revokes") {
   fixture f;
   const auto token = signup_and_login(f.port(), "dave");
   auto r = f.get("/api/me", bearer(token));

@@ -95,7 +95,7 @@ TEST_CASE("parley --help lists every option and exits 0") {
   }
 }
 
-TEST_CASE(".env in the working directory is read; the environment and flags override it") {
+TEST_CASE(".env in the working directory is read, the environment and flags override it") {
   temp_dir dir;
   std::filesystem::create_directories(dir / "static");
   std::ofstream(dir / ".env") << "PARLEY_LISTEN=127.0.0.1:0\nPARLEY_DB=from-env-file.db\n"

@@ -119,7 +119,7 @@ TEST_CASE("uploads: every accepted type round-trips with the contract's headers"
   }
 }
 
-TEST_CASE("uploads: the declared type must match the bytes; names and sizes are checked") {
+TEST_CASE("uploads: the declared type must match the bytes, names and sizes are checked") {
   chat_server s({"--max-upload-bytes", "1000"});
   const auto token = s.token("alice");
   CHECK(code_of(upload(s.port(), token, "x.jpg", "image/jpeg", png)) == "unsupported_type");
@@ -169,7 +169,7 @@ TEST_CASE("uploads: the declared type must match the bytes; names and sizes are 
   CHECK(metric(s.port(), "parley_uploads_total") == 5);
 }
 
-TEST_CASE("attachments: in messages and history; visible to readers of the channel only") {
+TEST_CASE("attachments: in messages and history, visible to readers of the channel only") {
   chat_server s;
   auto alice = s.connect("alice");
   auto carol = s.connect("carol");
@@ -233,7 +233,7 @@ TEST_CASE("attachments: in messages and history; visible to readers of the chann
           "code") == "bad_request");
 }
 
-TEST_CASE("uploads: the same bytes are stored once; unattached uploads are swept") {
+TEST_CASE("uploads: the same bytes are stored once, unattached uploads are swept") {
   chat_server s({"--unattached-upload-ttl", "4"});
   const auto alice = s.token("alice");
   const auto bob = s.token("bob");

@@ -115,7 +115,7 @@ TEST_CASE("join with since replays stored messages, then live ones, with no gap 
   CHECK(str(reader->request({{"type", "ping"}}), "type") == "pong");  // and nothing more
 }
 
-TEST_CASE("a delivered message survives kill -9; sequences continue after restart") {
+TEST_CASE("a delivered message survives kill -9, sequences continue after restart") {
   chat_server s({"--rate-limit", "0"});
   constexpr int n = 300;
   {

@@ -73,7 +73,7 @@ TEST_CASE("forget on a private channel: every session leaves, rejoining needs a 
   CHECK(reply_type(*bob3, join("secret")) == "joined");
 }
 
-TEST_CASE("forget: a reply even when not joined; public channels lose the member; DMs refuse") {
+TEST_CASE("forget: a reply even when not joined, public channels lose the member, DMs refuse") {
   chat_server s;
   auto alice = s.connect("alice");
   auto bob = s.connect("bob");

@@ -76,7 +76,7 @@ TEST_CASE("raw WebSocket: pipelined frame, pings, fragments and the close handsh
   CHECK(close_code_of(frames.back()) == 1000);
 }
 
-TEST_CASE("raw WebSocket: protocol errors close with their code; other versions get 426") {
+TEST_CASE("raw WebSocket: protocol errors close with their code, other versions get 426") {
   chat_server s;
   const auto token = s.token("alice");
 

@@ -83,7 +83,7 @@ TEST_CASE("match: two users are paired in a new private channel of their own") {
             "code") == "forbidden");
 }
 
-TEST_CASE("match: one user's two sessions are one place; never matched with oneself") {
+TEST_CASE("match: one user's two sessions are one place, never matched with oneself") {
   chat_server s;
   auto a1 = s.connect("ann");
   auto a2 = s.connect("ann");

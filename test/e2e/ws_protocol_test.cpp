@@ -24,7 +24,7 @@ void check_error(const json::object& frame, const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("the upgrade needs a valid token; hello follows it") {
+TEST_CASE("the upgrade needs a valid token, hello follows it") {
   chat_server s;
   const auto token = s.token("alice");
   CHECK(ws_upgrade_status(s.port(), "/ws") == 401);

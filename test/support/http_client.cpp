@@ -39,7 +39,7 @@ http_reply http_call(std::uint16_t port, beast_http::verb method, const std::str
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   beast_http::request<beast_http::string_body> req(method, target, 11);
-  req.set(beast_http::field::host, "127.0.0.1");
+  req.set(beast_http::field::host, "127.0.0.1:" + std::to_string(port));
   for (const auto& [k, v] : headers) {
     req.set(k, v);
   }

@@ -182,14 +182,18 @@ void ws_client::close() {
   run_until(ioc_, 5s, [&] { return finished; });
 }
 
-unsigned ws_upgrade_status(std::uint16_t port, const std::string& target,
-                           const std::string& cookie) {
+unsigned ws_upgrade_status(std::uint16_t port, const std::string& target, const std::string& cookie,
+                           const std::string& origin) {
   asio::io_context ioc;
   websocket::stream<beast::tcp_stream> ws(ioc);
-  if (!cookie.empty()) {
-    ws.set_option(websocket::stream_base::decorator(
-        [cookie](websocket::request_type& req) { req.set(beast::http::field::cookie, cookie); }));
-  }
+  ws.set_option(websocket::stream_base::decorator([cookie, origin](websocket::request_type& req) {
+    if (!cookie.empty()) {
+      req.set(beast::http::field::cookie, cookie);
+    }
+    if (!origin.empty()) {
+      req.set(beast::http::field::origin, origin);
+    }
+  }));
   websocket::response_type res;
   bool finished = false;
   beast::get_lowest_layer(ws).async_connect(
@@ -198,7 +202,8 @@ unsigned ws_upgrade_status(std::uint16_t port, const std::string& target,
           finished = true;
           return;
         }
-        ws.async_handshake(res, "127.0.0.1", target, [&](beast::error_code) { finished = true; });
+        ws.async_handshake(res, "127.0.0.1:" + std::to_string(port), target,
+                           [&](beast::error_code) { finished = true; });
       });
   run_until(ioc, 10s, [&] { return finished; });
   return res.result_int();

@@ -64,6 +64,6 @@ class ws_client {
 
 /// The HTTP status of a /ws upgrade attempt with this target (101 when it upgraded).
 unsigned ws_upgrade_status(std::uint16_t port, const std::string& target,
-                           const std::string& cookie = {});
+                           const std::string& cookie = {}, const std::string& origin = {});
 
 }  // namespace parley::test

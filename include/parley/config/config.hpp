@@ -25,7 +25,7 @@ struct config {
   std::optional<redis_url> redis;
   std::string jwt_secret;
   std::int64_t token_ttl_s = 86400;
-  std::string static_dir = "static";
+  std::string static_dir;  ///< empty: the built-in web client
   std::string upload_dir = "uploads";
   std::uint64_t max_upload_bytes = 10485760;
   std::int64_t unattached_upload_ttl_s = 86400;

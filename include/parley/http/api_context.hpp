@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "parley/auth/token_service.hpp"
 #include "parley/chat/bus.hpp"
@@ -21,8 +22,10 @@ struct api_context {
   metrics::registry& metrics;
   chat::bus& bus;                     ///< tells the other instances of a logout
   chat::hub& hub;                     ///< who is online, on every instance
-  std::filesystem::path static_root;  ///< canonical; empty when the directory does not exist
+  bool static_builtin = true;         ///< serve the built-in web client (PARLEY_STATIC_DIR empty)
+  std::filesystem::path static_root;  ///< otherwise: canonical; empty when it does not exist
   std::string dummy_password_hash;    ///< verified for unknown users so they cost the same
+  std::vector<std::string> allowed_origins;  ///< may use cookie auth besides our own origin
 };
 
 }  // namespace parley::http

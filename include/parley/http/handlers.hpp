@@ -18,6 +18,10 @@ boost::asio::awaitable<reply> handle_request(api_context& svc, const request& re
 /// The caller's claims when the request carries a valid token.
 std::optional<auth::claims> authenticate(api_context& svc, const request& req, bool allow_query);
 
+/// True for a request authenticated by the cookie from a foreign origin (contract:
+/// PARLEY_ALLOWED_ORIGINS): a /ws upgrade or a POST that must get 403.
+bool foreign_cookie_request(const api_context& svc, const request& req);
+
 // One function per endpoint; each answers exactly as the contract's HTTP table says.
 boost::asio::awaitable<reply> handle_signup(api_context& svc, const request& req);
 boost::asio::awaitable<reply> handle_login(api_context& svc, const request& req);

@@ -22,6 +22,16 @@ struct reply {
 /// browser guesses a type we did not send.
 void common_headers(boost::beast::http::fields& fields);
 
+/// The policy sent with every HTML page: scripts, styles and connections from this server only,
+/// images also from data: and blob: URLs (previews), no plugins, no framing.
+inline constexpr std::string_view content_security_policy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'";
+
+/// True when an If-None-Match list names `etag` (or is `*`): the client's copy is current.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
 /// A JSON response to `req` (same version and keep-alive), `Cache-Control: no-store`.
 response json_response(const request& req, boost::beast::http::status status,
                        const boost::json::value& body);

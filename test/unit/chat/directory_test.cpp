@@ -79,7 +79,7 @@ TEST_CASE("join creates a public channel on first join and makes each joiner a m
   CHECK_FALSE(f.member(2, alice));
 }
 
-TEST_CASE("join of a private channel needs membership; an unknown name opens as public",
+TEST_CASE("join of a private channel needs membership, an unknown name opens as public",
           "[directory]") {
   directory_db f;
   const auto alice = f.user("alice");

@@ -76,7 +76,7 @@ outgoing_message message(std::string channel, std::int64_t id, std::uint64_t sen
 
 }  // namespace
 
-TEST_CASE("publish reaches every subscriber on every thread, in order; the sender gets its ref") {
+TEST_CASE("publish reaches every subscriber on every thread, in order, the sender gets its ref") {
   two_threads w;
   fake_session a(1, 10), b(2, 20), c(3, 30), outsider(4, 40);
   w.h.attach(0, &a, "alice");
@@ -150,7 +150,7 @@ TEST_CASE("direct messages go to every session of both users, joined or not") {
   CHECK(c.ids.empty());
 }
 
-TEST_CASE("broadcasts skip the excluded session; user frames reach all of a user's sessions") {
+TEST_CASE("broadcasts skip the excluded session, user frames reach all of a user's sessions") {
   two_threads w;
   fake_session a(1, 10), b(2, 20), b2(3, 20);
   w.h.attach(0, &a, "alice");
@@ -218,7 +218,7 @@ TEST_CASE("online users: local sessions and other instances' users, told as pres
   CHECK(w.h.online_users("a").empty());
 }
 
-TEST_CASE("online users: filtered by a lower-cased prefix; being online is announced to nobody") {
+TEST_CASE("online users: filtered by a lower-cased prefix, being online is announced to nobody") {
   two_threads w;
   fake_session a(1, 10), b(2, 20), watcher(3, 30);
   w.h.attach(0, &watcher, "watcher");

@@ -12,7 +12,7 @@ match_seat seat(std::uint64_t session) {
 
 }  // namespace
 
-TEST_CASE("match queue: first come, first matched; the pair leaves the queue") {
+TEST_CASE("match queue: first come, first matched, the pair leaves the queue") {
   match_queue q;
   CHECK_FALSE(q.pair_or_wait(1, "ann", seat(11)));
   CHECK_FALSE(q.pair_or_wait(1, "ann", seat(11)));  // asking again: one place

@@ -38,7 +38,7 @@ TEST_CASE("the cache starts again empty instead of passing its capacity", "[memb
   CHECK_FALSE(cache.member_channel("a", 1));
 }
 
-TEST_CASE("forget ends a membership; an answer older than a forget is not remembered",
+TEST_CASE("forget ends a membership, an answer older than a forget is not remembered",
           "[memberships]") {
   membership_cache cache;
   const channel_row secret{8, "secret", "private"};

@@ -41,7 +41,7 @@ chat::outgoing_message msg(std::int64_t channel_id, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("messages are numbered per channel, stored, then released; numbering survives restart") {
+TEST_CASE("messages are numbered per channel, stored, then released, numbering survives restart") {
   test::temp_dir dir;
   const auto path = (dir / "log.db").string();
   {

@@ -107,7 +107,7 @@ link_state bridge_up(link_state::clock::time_point now) {
 
 }  // namespace
 
-TEST_CASE("link_state: start opens both connections; nothing is announced before", "[cluster]") {
+TEST_CASE("link_state: start opens both connections, nothing is announced before", "[cluster]") {
   link_state s(names);
   CHECK(s.start() == link_actions{action::connect{pub}, action::connect{sub}});
   CHECK(s.status(pub) == connection_status::connecting);
@@ -243,7 +243,7 @@ TEST_CASE("link_state: stop releases every waiter, then nothing is retried or an
   CHECK(s.tick(t0 + 10s) == link_actions{});
 }
 
-TEST_CASE("link_state: a silent peer is forgotten exactly once; heard again, it joins again",
+TEST_CASE("link_state: a silent peer is forgotten exactly once, heard again, it joins again",
           "[cluster]") {
   auto s = bridge_up(t0);
   const link_action heartbeat = announce{envelope::kind::heartbeat};

@@ -18,7 +18,7 @@ TEST_CASE("defaults match the contract's table") {
   CHECK(r.cfg.db_path == "parley.db");
   CHECK_FALSE(r.cfg.redis.has_value());
   CHECK(r.cfg.token_ttl_s == 86400);
-  CHECK(r.cfg.static_dir == "static");
+  CHECK(r.cfg.static_dir.empty());  // the built-in web client
   CHECK(r.cfg.threads >= 1);
   CHECK(r.cfg.log_level == parley::log::level::info);
   CHECK(r.cfg.rate_limit == 100);
