@@ -2,6 +2,8 @@
 # Installs every Debian 12 package that building, testing and running parley needs.
 # The one list of dependencies: the README commands, .ci/run and the Dockerfile all call this.
 # Idempotent: when everything is present it only checks (no apt-get update).
+# With --browser it also installs what the web client's browser test needs: Debian's chromium
+# and Node.js with npm (the test drives chromium through npm's playwright-core).
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,12 @@ packages=(
   libsqlite3-dev sqlite3 libhiredis-dev libssl-dev catch2
   redis-server nginx-light clang-format
 )
+if [ "${1:-}" = "--browser" ]; then
+  packages+=(chromium)
+  # A Node.js from elsewhere (nodesource) brings its own npm and conflicts with Debian's.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
