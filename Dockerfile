@@ -13,7 +13,6 @@ RUN apt-get update -qq \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /srv/parley
 COPY --from=build /src/build/parley /usr/local/bin/parley
-COPY static ./static
 VOLUME /srv/parley/data
 ENV PARLEY_LISTEN=0.0.0.0:8080 PARLEY_DB=/srv/parley/data/parley.db PARLEY_UPLOAD_DIR=/srv/parley/data/uploads
 EXPOSE 8080
