@@ -42,6 +42,8 @@ std::string_view code_name(code c) {
       return "too_large";
     case code::unsupported_type:
       return "unsupported_type";
+    case code::unavailable:
+      return "unavailable";
   }
   return "internal";
 }
@@ -84,6 +86,8 @@ std::string_view default_message(code c) {
       return "request body too large";
     case code::unsupported_type:
       return "unsupported file type";
+    case code::unavailable:
+      return "the server is at its connection limit, try again later";
   }
   return "internal error";
 }

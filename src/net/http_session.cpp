@@ -77,6 +77,8 @@ awaitable<void> http_session::run() {
   });
 
   bool upgraded = false;
+  const bool over_limit =
+      svc_.cfg.max_connections > 0 && connections_.size() > svc_.cfg.max_connections;
   // Answers a request that could not be read, unless the peer simply went away.
   const auto refuse = [this]<class Body>(const beast_http::request_parser<Body>& parser,
                                          beast::error_code ec) -> awaitable<void> {
@@ -104,6 +106,19 @@ awaitable<void> http_session::run() {
     idle_ = false;
     if (head_ec) {
       co_await refuse(head, head_ec);
+      break;
+    }
+    if (over_limit) {
+      // Beyond PARLEY_MAX_CONNECTIONS: this connection's first request is answered and it ends;
+      // the open ones (counted before it) go on.
+      http::request req;
+      req.base() = head.get().base();
+      auto res = http::error_response(req, beast_http::status::service_unavailable,
+                                      error::code::unavailable);
+      res.keep_alive(false);
+      svc_.metrics.http_requests_total.add({"unavailable", "503"});
+      stream_.expires_after(http_write_timeout);
+      co_await beast_http::async_write(stream_, res, with_error);
       break;
     }
     if (is_upload_request(head)) {

@@ -28,6 +28,7 @@ enum class code {
   method_not_allowed,
   too_large,
   unsupported_type,
+  unavailable,
 };
 
 /// The code as written on the wire, e.g. "bad_request".
