@@ -15,7 +15,7 @@ stop_pid() {
 launch() {
   local p=$1; shift
   LD_PRELOAD=${PARLEY_PRELOAD:-} ./build/parley --listen "127.0.0.1:$p" --db "$work/bench.db" \
-    --rate-limit 0 --jwt-secret bench-secret --log-level warn --static-dir "$work" "$@" \
+    --rate-limit 0 --auth-rate 0 --jwt-secret bench-secret --log-level warn --static-dir "$work" "$@" \
     2>>"$work/server.log" &
   launched=$!
   for _ in $(seq 1 100); do

@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config git ca-certificates curl
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
-  libsqlite3-dev sqlite3 libhiredis-dev libssl-dev catch2
+  libsqlite3-dev sqlite3 libhiredis-dev libssl-dev openssl catch2
   redis-server nginx-light clang-format
 )
 if [ "${1:-}" = "--browser" ]; then

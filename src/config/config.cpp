@@ -1,5 +1,7 @@
 #include "parley/config/config.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -157,6 +159,23 @@ const std::vector<option_def>& definitions() {
          c.allowed_origins = split_list(v);
          return std::nullopt;
        }},
+      {{"PARLEY_AUTH_RATE", "--auth-rate", "30",
+        "sign-up and login attempts per 60 s from one client address (then 429); 0 = unlimited"},
+       uint_setter(&config::auth_rate, 0, 1'000'000)},
+      {{"PARLEY_TRUSTED_PROXIES", "--trusted-proxies", "",
+        "comma-separated proxy addresses whose X-Forwarded-For names the client"},
+       [](config& c, const std::string& v) -> std::optional<std::string> {
+         c.trusted_proxies.clear();
+         for (const auto& item : split_list(v)) {
+           boost::system::error_code ec;
+           const auto address = boost::asio::ip::make_address(item, ec);
+           if (ec) {
+             return "expected comma-separated IP addresses";
+           }
+           c.trusted_proxies.push_back(address.to_string());
+         }
+         return std::nullopt;
+       }},
   };
   return defs;
 }
@@ -257,8 +276,6 @@ load_result load(const std::vector<std::string>& args,
   if (!c.tls_cert.empty()) {
     check_readable(c.tls_cert, "PARLEY_TLS_CERT");
     check_readable(c.tls_key, "PARLEY_TLS_KEY");
-    // Serving plain HTTP when TLS was asked for would be worse than not starting.
-    throw config_error("PARLEY_TLS_CERT/PARLEY_TLS_KEY: TLS is not implemented in this release");
   }
   if (c.instance_id.empty()) {
     c.instance_id = util::random_hex(4);

@@ -8,6 +8,7 @@
 
 #include <array>
 
+#include "parley/http/client_address.hpp"
 #include "parley/http/handlers.hpp"
 #include "parley/http/router.hpp"
 #include "parley/http/url.hpp"
@@ -46,11 +47,44 @@ http::response rejection(const beast_http::request_parser<Body>& parser,
   return res;
 }
 
+/// The connection's peer; unspecified if it is already gone (it then fails its first read).
+asio::ip::address peer_address(const asio::ip::tcp::socket& socket) {
+  beast::error_code ec;
+  return socket.remote_endpoint(ec).address();
+}
+
+/// The 429 for a sign-up or login beyond PARLEY_AUTH_RATE from the request's client address,
+/// or nullopt when the attempt is allowed (and counted).
+std::optional<http::response> sign_in_refusal(services& svc, const asio::ip::address& peer,
+                                              const http::request& req) {
+  // A proxy appends to the last X-Forwarded-For line; earlier lines came from the client.
+  std::string_view forwarded;
+  for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
+    forwarded = it->value();
+  }
+  const auto client = http::client_address(peer, forwarded, svc.trusted_proxies);
+  const auto wait =
+      svc.sign_ins.attempt(http::limit_key(client), auth::attempt_limiter::clock::now());
+  if (!wait) {
+    return std::nullopt;
+  }
+  auto res =
+      http::error_response(req, beast_http::status::too_many_requests, error::code::rate_limited,
+                           "too many sign-up or login attempts from this address");
+  res.set(beast_http::field::retry_after, std::to_string(wait->count()));
+  return res;
+}
+
 }  // namespace
 
 http_session::http_session(asio::ip::tcp::socket socket, std::size_t thread, services& svc,
                            connection_registry& connections)
-    : stream_(std::move(socket)), thread_(thread), svc_(svc), connections_(connections) {}
+    : stream_(svc.tls ? http_stream(std::move(socket), *svc.tls->current())
+                      : http_stream(std::move(socket))),
+      peer_(peer_address(stream_.tcp().socket())),
+      thread_(thread),
+      svc_(svc),
+      connections_(connections) {}
 
 void http_session::start() {
   asio::co_spawn(
@@ -61,7 +95,7 @@ void http_session::request_close() {
   stopping_ = true;
   if (idle_) {
     beast::error_code ignored;
-    stream_.socket().cancel(ignored);
+    stream_.tcp().socket().cancel(ignored);
   }
 }
 
@@ -76,6 +110,13 @@ awaitable<void> http_session::run() {
     });
   });
 
+  stream_.tcp().expires_after(http_read_timeout);
+  auto shaking = stream_.handshake();
+  const auto handshake_ec = co_await std::move(shaking);
+  // A failed handshake (a plain-HTTP client, a scanner, an old TLS version) just closes: there
+  // is no channel to answer on.
+  stopping_ = stopping_ || handshake_ec;
+
   bool upgraded = false;
   const bool over_limit =
       svc_.cfg.max_connections > 0 && connections_.size() > svc_.cfg.max_connections;
@@ -88,7 +129,7 @@ awaitable<void> http_session::run() {
     if (!peer_gone) {
       svc_.metrics.http_requests_total.add(
           {"unparsed", ec == beast_http::error::body_limit ? "413" : "400"});
-      stream_.expires_after(http_write_timeout);
+      stream_.tcp().expires_after(http_write_timeout);
       auto res = rejection(parser, ec);
       co_await beast_http::async_write(stream_, res, with_error);
     }
@@ -100,7 +141,7 @@ awaitable<void> http_session::run() {
     // Beast compares a Content-Length with the limit only while the header is parsed: lengths
     // are checked below, per kind of request, and chunked bodies as they stream.
     head.body_limit(boost::none);
-    stream_.expires_after(http_read_timeout);
+    stream_.tcp().expires_after(http_read_timeout);
     idle_ = true;
     auto [head_ec, _h] = co_await beast_http::async_read_header(stream_, buffer_, head, with_error);
     idle_ = false;
@@ -117,7 +158,7 @@ awaitable<void> http_session::run() {
                                       error::code::unavailable);
       res.keep_alive(false);
       svc_.metrics.http_requests_total.add({"unavailable", "503"});
-      stream_.expires_after(http_write_timeout);
+      stream_.tcp().expires_after(http_write_timeout);
       co_await beast_http::async_write(stream_, res, with_error);
       break;
     }
@@ -136,7 +177,7 @@ awaitable<void> http_session::run() {
       }
       svc_.metrics.http_requests_total.add(
           {"/api/uploads", std::to_string(answer.response.result_int())});
-      stream_.expires_after(http_write_timeout);
+      stream_.tcp().expires_after(http_write_timeout);
       const bool keep = answer.response.keep_alive() && !answer.close;
       auto [write_ec, _w] = co_await beast_http::async_write(stream_, answer.response, with_error);
       if (!write_ec && answer.close) {
@@ -174,7 +215,7 @@ awaitable<void> http_session::run() {
       break;
     }
     if (upgrade == upgrade_result::rejected) {
-      stream_.expires_after(http_write_timeout);
+      stream_.tcp().expires_after(http_write_timeout);
       auto [write_ec, __] = co_await beast_http::async_write(stream_, *refused, with_error);
       if (write_ec || !keep_alive) {
         break;
@@ -199,9 +240,21 @@ awaitable<void> http_session::run() {
       }
       continue;
     }
+    if (routed.result == http::routing::outcome::found &&
+        (routed.route == http::route::signup || routed.route == http::route::login)) {
+      if (auto refused = sign_in_refusal(svc_, peer_, req)) {
+        svc_.metrics.http_requests_total.add({std::string(http::route_label(routed.route)), "429"});
+        stream_.tcp().expires_after(http_write_timeout);
+        auto [write_ec, __] = co_await beast_http::async_write(stream_, *refused, with_error);
+        if (write_ec || !keep_alive) {
+          break;
+        }
+        continue;
+      }
+    }
     auto handling = http::handle_request(svc_.api, req);
     auto reply = co_await std::move(handling);
-    stream_.expires_after(http_write_timeout);
+    stream_.tcp().expires_after(http_write_timeout);
     auto [write_ec, __] =
         co_await beast::async_write(stream_, std::move(reply.message), with_error);
     if (write_ec || !keep_alive) {
@@ -210,8 +263,8 @@ awaitable<void> http_session::run() {
   }
   if (!upgraded) {
     beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    stream_.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream_.tcp().socket().close(ignored);
     connections_.remove(id);  // an upgraded connection's registration is its ws_session's now
   }
 }
@@ -221,9 +274,9 @@ awaitable<void> http_session::linger() {
   // can destroy the answer before the client reads it: stop sending, then read and drop what the
   // client still sends, for a bounded time and amount.
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  stream_.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   std::array<char, 16 * 1024> sink;
-  stream_.expires_after(linger_timeout);
+  stream_.tcp().expires_after(linger_timeout);
   for (std::size_t drained = 0; drained < max_linger_bytes;) {
     auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), with_error);
     if (ec) {

@@ -83,7 +83,7 @@ std::optional<upload_answer> check_header(const http::request& req, bool body_pe
 
 /// Streams the body into `spool` (one chunk in flight: the next read waits for the disk, so a
 /// fast client cannot pile memory up in front of a slow disk), then stores the upload.
-awaitable<upload_answer> store_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+awaitable<upload_answer> store_body(http_stream& stream, beast::flat_buffer& buffer,
                                     beast_http::request_parser<beast_http::empty_body>& head,
                                     services& svc, const http::request& req,
                                     const accepted_upload& accepted,
@@ -94,7 +94,7 @@ awaitable<upload_answer> store_body(beast::tcp_stream& stream, beast::flat_buffe
   while (!body.is_done()) {
     body.get().body().data = chunk->data();
     body.get().body().size = chunk->size();
-    stream.expires_after(http_read_timeout);
+    stream.tcp().expires_after(http_read_timeout);
     auto [ec, _] = co_await beast_http::async_read_some(stream, buffer, body, util::with_error);
     if (ec == beast_http::error::need_buffer) {
       ec = {};
@@ -161,7 +161,7 @@ bool is_upload_request(const beast_http::request_parser<beast_http::empty_body>&
          http::split_target(p.get().target()).path == "/api/uploads";
 }
 
-awaitable<upload_answer> receive_upload(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+awaitable<upload_answer> receive_upload(http_stream& stream, beast::flat_buffer& buffer,
                                         beast_http::request_parser<beast_http::empty_body>& head,
                                         services& svc) {
   http::request req;
@@ -178,7 +178,7 @@ awaitable<upload_answer> receive_upload(beast::tcp_stream& stream, beast::flat_b
   if (beast::iequals(req[beast_http::field::expect], "100-continue")) {
     // The client waits for this before sending the body (curl does for large files).
     beast_http::response<beast_http::empty_body> go_on(status::continue_, req.version());
-    stream.expires_after(http_write_timeout);
+    stream.tcp().expires_after(http_write_timeout);
     auto [ec, _] = co_await beast_http::async_write(stream, go_on, util::with_error);
     if (ec) {
       co_return refuse(req, status::bad_request, error::code::bad_request, {}, true);

@@ -34,9 +34,9 @@ void cache_headers(beast_http::fields& fields, const std::string& etag) {
   fields.set(beast_http::field::cache_control, "private, max-age=31536000, immutable");
 }
 
-awaitable<upload_sent> write_small(beast::tcp_stream& stream, http::response res) {
+awaitable<upload_sent> write_small(http_stream& stream, http::response res) {
   res.prepare_payload();
-  stream.expires_after(http_write_timeout);
+  stream.tcp().expires_after(http_write_timeout);
   const upload_sent out{res.result_int(), res.keep_alive()};
   auto [ec, _] = co_await beast_http::async_write(stream, res, util::with_error);
   co_return upload_sent{out.status, out.keep_alive && !ec};
@@ -44,7 +44,7 @@ awaitable<upload_sent> write_small(beast::tcp_stream& stream, http::response res
 
 }  // namespace
 
-awaitable<upload_sent> send_upload(beast::tcp_stream& stream, const http::request& req,
+awaitable<upload_sent> send_upload(http_stream& stream, const http::request& req,
                                    const std::string& id, services& svc) {
   const auto claims = http::authenticate(svc.api, req, false);
   if (!claims) {
@@ -97,7 +97,7 @@ awaitable<upload_sent> send_upload(beast::tcp_stream& stream, const http::reques
   res.body().data = nullptr;
   res.body().more = true;
   beast_http::response_serializer<beast_http::buffer_body> serializer(res);
-  stream.expires_after(http_write_timeout);
+  stream.tcp().expires_after(http_write_timeout);
   auto [header_ec, _h] =
       co_await beast_http::async_write_header(stream, serializer, util::with_error);
   if (header_ec) {
@@ -119,7 +119,7 @@ awaitable<upload_sent> send_upload(beast::tcp_stream& stream, const http::reques
     res.body().data = chunk->data();
     res.body().size = std::min<std::uint64_t>(got, size - (sent - got));
     res.body().more = sent < size;
-    stream.expires_after(http_write_timeout);
+    stream.tcp().expires_after(http_write_timeout);
     auto [ec, _] = co_await beast_http::async_write(stream, serializer, util::with_error);
     if (ec && ec != beast_http::error::need_buffer) {
       co_return upload_sent{200, false};

@@ -18,10 +18,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::awaitable;
 
-ws_session::ws_session(asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
-                       services& svc, connection_registry& connections, std::uint64_t registration,
+ws_session::ws_session(ws::transport over, std::string leftover, std::size_t thread, services& svc,
+                       connection_registry& connections, std::uint64_t registration,
                        auth::claims user)
-    : conn_(std::move(socket),
+    : conn_(std::move(over),
             {max_ws_message_bytes, std::chrono::seconds(svc.cfg.idle_timeout_s), close_deadline},
             std::move(leftover)),
       svc_(svc),
@@ -144,7 +144,7 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
   }
 }
 
-upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover, http::request& req,
+upgrade_result try_upgrade(http_stream& stream, std::string_view leftover, http::request& req,
                            std::size_t thread, services& svc, connection_registry& connections,
                            std::uint64_t registration, std::optional<http::response>& rejection) {
   if (!beast::websocket::is_upgrade(req) || http::split_target(req.target()).path != "/ws") {
@@ -177,14 +177,13 @@ upgrade_result try_upgrade(beast::tcp_stream& stream, std::string_view leftover,
       break;
     case ws::handshake_verdict::accept:
       svc.metrics.http_requests_total.add({"/ws", "101"});
-      std::make_shared<ws_session>(stream.release_socket(), std::string(leftover), thread, svc,
+      std::make_shared<ws_session>(stream.release(), std::string(leftover), thread, svc,
                                    connections, registration, std::move(*claims))
           ->start(ws::switching_protocols(key));
       return upgrade_result::upgraded;
   }
   svc.metrics.http_requests_total.add({"/ws", std::to_string(rejection->result_int())});
   return upgrade_result::rejected;
-  return upgrade_result::upgraded;
 }
 
 }  // namespace parley::net

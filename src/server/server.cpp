@@ -4,6 +4,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <functional>
+
 #include "parley/auth/password.hpp"
 #include "parley/chat/local_bus.hpp"
 #include "parley/cluster/redis_bus.hpp"
@@ -69,8 +71,15 @@ server::server(config::config cfg)
       file_pool_(file_threads),
       tokens_(cfg_.jwt_secret, cfg_.token_ttl_s),
       connections_(metrics_),
-      io_(cfg_.threads) {
+      io_(cfg_.threads),
+      sign_ins_(cfg_.auth_rate) {
   metrics_.instance_id = cfg_.instance_id;
+  for (const auto& proxy : cfg_.trusted_proxies) {
+    trusted_proxies_.push_back(asio::ip::make_address(proxy));
+  }
+  if (!cfg_.tls_cert.empty()) {
+    tls_ = std::make_unique<tls::context_store>(cfg_.tls_cert, cfg_.tls_key);
+  }
   const auto files = util::raise_open_files_limit();
   PARLEY_LOG(info, "server") << "open-files limit raised to the hard limit: " << files;
 
@@ -123,7 +132,8 @@ server::server(config::config cfg)
   sessions_ = std::unique_ptr<chat::session_services>(
       new chat::session_services{*store_, *hub_, *messages_, *bus_, memberships_, metrics_});
   services_ = std::unique_ptr<net::services>(
-      new net::services{cfg_, metrics_, *sessions_, *api_, *token_sessions_, file_pool_});
+      new net::services{cfg_, metrics_, *sessions_, *api_, *token_sessions_, file_pool_, tls_.get(),
+                        sign_ins_, trusted_proxies_});
 
   const auto endpoint = resolve_listen(cfg_);
   try {
@@ -140,9 +150,19 @@ server::~server() {
 
 int server::run() {
   asio::io_context signals_ctx;
-  asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+  asio::signal_set signals(signals_ctx, SIGINT, SIGTERM, SIGHUP);
   int received = 0;
-  signals.async_wait([&](const boost::system::error_code&, int sig) { received = sig; });
+  // Runs on this (main) thread, never an I/O thread: a reload reads files.
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int sig) {
+        if (!ec && sig == SIGHUP) {
+          reload_tls();
+          signals.async_wait(on_signal);
+          return;
+        }
+        received = sig;
+      };
+  signals.async_wait(on_signal);
 
   bus_->start();
   schedule_sweep();
@@ -151,7 +171,7 @@ int server::run() {
   PARLEY_LOG(info, "server") << "listening on " << endpoint_text(listener_->local_endpoint())
                              << " (instance " << cfg_.instance_id << ", " << io_.size()
                              << " I/O threads, database " << cfg_.db_path << ", schema "
-                             << store_->schema_version() << ", "
+                             << store_->schema_version() << ", " << (tls_ ? "HTTPS/WSS, " : "")
                              << (cfg_.redis ? "cluster over Redis " + cfg_.redis->host + ":" +
                                                   std::to_string(cfg_.redis->port)
                                             : std::string("standalone"))
@@ -161,6 +181,18 @@ int server::run() {
   shutdown();
   PARLEY_LOG(info, "server") << "stopped";
   return 0;
+}
+
+void server::reload_tls() {
+  if (!tls_) {
+    PARLEY_LOG(info, "tls") << "SIGHUP: no TLS certificate configured, nothing to reload";
+    return;
+  }
+  if (const auto failure = tls_->reload(); !failure.empty()) {
+    PARLEY_LOG(error, "tls") << "SIGHUP: keeping the current certificate: " << failure;
+    return;
+  }
+  PARLEY_LOG(info, "tls") << "SIGHUP: reloaded " << cfg_.tls_cert << " and " << cfg_.tls_key;
 }
 
 void server::shutdown() {

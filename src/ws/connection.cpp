@@ -19,6 +19,8 @@ namespace {
 constexpr std::size_t scratch_size = 64 * 1024;
 /// A buffer this size or smaller is kept for reuse once empty; a bigger one is released.
 constexpr std::size_t kept_capacity = 4096;
+/// Decrypted bytes taken per TLS read; OpenSSL keeps the rest of a record for the next.
+constexpr std::size_t tls_read_size = 4096;
 
 char* scratch() {
   thread_local std::array<char, scratch_size> buffer;
@@ -33,13 +35,18 @@ void release_if_big(std::string& s) {
 
 }  // namespace
 
-connection::connection(asio::ip::tcp::socket socket, limits lim, std::string leftover)
-    : socket_(std::move(socket)),
+connection::connection(transport over, limits lim, std::string leftover)
+    : socket_(std::move(over.socket)),
+      tls_(std::move(over.tls)),
       limits_(lim),
       reader_(lim.max_message),
       inbuf_(std::move(leftover)),
       timer_(socket_.get_executor()) {
-  if (!socket_.non_blocking()) {  // the listener sets it at accept; this is for other callers
+  if (tls_) {
+    tls_->next_layer().expires_never();  // the HTTP deadline ends here; idle ticks take over
+    tls_in_ = std::make_unique<char[]>(tls_read_size);
+  } else if (!socket_
+                  .non_blocking()) {  // the listener sets it at accept; this is for other callers
     boost::system::error_code ignored;
     socket_.non_blocking(true, ignored);
   }
@@ -53,6 +60,17 @@ void connection::accept(std::string answer) {
 }
 
 awaitable<bool> connection::receive() {
+  if (tls_) {
+    auto [ec, n] =
+        co_await tls_->async_read_some(asio::buffer(tls_in_.get(), tls_read_size), with_error);
+    if (ec) {
+      co_return false;
+    }
+    last_heard_ = clock::now();
+    ping_outstanding_ = false;
+    inbuf_.append(tls_in_.get(), n);
+    co_return true;
+  }
   for (;;) {
     if (drained_) {
       // The last read emptied the socket: wait first rather than pay for a read that fails.
@@ -169,21 +187,25 @@ void connection::flush() {
   }
   std::swap(pending_, writing_);
   write_in_flight_ = true;
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [this, self = keep_alive()](boost::system::error_code ec, std::size_t) {
-                      write_in_flight_ = false;
-                      writing_.clear();
-                      release_if_big(writing_);
-                      if (ec) {
-                        failed_ = true;
-                        abort();
-                      } else {
-                        flush();
-                      }
-                      if (room_waiter_) {
-                        room_->cancel();
-                      }
-                    });
+  auto written = [this, self = keep_alive()](boost::system::error_code ec, std::size_t) {
+    write_in_flight_ = false;
+    writing_.clear();
+    release_if_big(writing_);
+    if (ec) {
+      failed_ = true;
+      abort();
+    } else {
+      flush();
+    }
+    if (room_waiter_) {
+      room_->cancel();
+    }
+  };
+  if (tls_) {
+    asio::async_write(*tls_, asio::buffer(writing_), std::move(written));
+  } else {
+    asio::async_write(socket_, asio::buffer(writing_), std::move(written));
+  }
 }
 
 awaitable<void> connection::wait_until_queued_at_most(std::size_t bytes) {
@@ -209,7 +231,7 @@ awaitable<void> connection::finish() {
     // We closed first: the peer's close frame is still to come. (After the peer's close and our
     // echo there is nothing left to read, and the server closes TCP first, as RFC 6455 asks.)
     boost::system::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    tcp_socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     // Until the peer closes its side too, so it reads our close frame before any reset.
     for (;;) {
       inbuf_.clear();
@@ -229,7 +251,7 @@ awaitable<void> connection::finish() {
 void connection::abort() {
   failed_ = true;
   boost::system::error_code ignored;
-  socket_.close(ignored);
+  tcp_socket().close(ignored);
   if (room_waiter_) {
     room_->cancel();
   }

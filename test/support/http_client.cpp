@@ -34,10 +34,9 @@ std::string http_reply::header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-http_reply http_call(std::uint16_t port, beast_http::verb method, const std::string& target,
-                     const std::string& body, const std::map<std::string, std::string>& headers) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
+beast_http::request<beast_http::string_body> build_request(
+    std::uint16_t port, beast_http::verb method, const std::string& target, const std::string& body,
+    const std::map<std::string, std::string>& headers) {
   beast_http::request<beast_http::string_body> req(method, target, 11);
   req.set(beast_http::field::host, "127.0.0.1:" + std::to_string(port));
   for (const auto& [k, v] : headers) {
@@ -50,6 +49,27 @@ http_reply http_call(std::uint16_t port, beast_http::verb method, const std::str
     req.body() = body;
     req.prepare_payload();
   }
+  return req;
+}
+
+http_reply to_reply(const beast_http::response<beast_http::string_body>& res) {
+  http_reply out;
+  out.status = res.result_int();
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(field.value());
+  }
+  out.body = res.body();
+  return out;
+}
+
+http_reply http_call(std::uint16_t port, beast_http::verb method, const std::string& target,
+                     const std::string& body, const std::map<std::string, std::string>& headers) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  auto req = build_request(port, method, target, body, headers);
   beast::flat_buffer buffer;
   beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
@@ -77,17 +97,7 @@ http_reply http_call(std::uint16_t port, beast_http::verb method, const std::str
     throw std::runtime_error("HTTP " + std::string(beast_http::to_string(method)) + " " + target +
                              ": " + result.message());
   }
-  const auto& res = parser.get();
-  http_reply out;
-  out.status = res.result_int();
-  for (const auto& field : res) {
-    std::string name(field.name_string());
-    for (auto& c : name)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[name] = std::string(field.value());
-  }
-  out.body = res.body();
-  return out;
+  return to_reply(parser.get());
 }
 
 std::string raw_exchange(std::uint16_t port, const std::string& bytes) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
@@ -25,6 +27,12 @@ struct http_reply {
 http_reply http_call(std::uint16_t port, boost::beast::http::verb method, const std::string& target,
                      const std::string& body = {},
                      const std::map<std::string, std::string>& headers = {});
+
+/// The request http_call sends: Host, the headers, a JSON content type for a body.
+boost::beast::http::request<boost::beast::http::string_body> build_request(
+    std::uint16_t port, boost::beast::http::verb method, const std::string& target,
+    const std::string& body, const std::map<std::string, std::string>& headers);
+http_reply to_reply(const boost::beast::http::response<boost::beast::http::string_body>& response);
 
 /// Writes raw bytes and reads until the server closes (or the deadline); returns what came back.
 std::string raw_exchange(std::uint16_t port, const std::string& bytes);

@@ -77,12 +77,11 @@ spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& 
 
 std::vector<std::string> default_server_args(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir / "static");
-  return {"--listen",     "127.0.0.1:0",
-          "--db",         (dir / "parley.db").string(),
-          "--static-dir", (dir / "static").string(),
-          "--upload-dir", (dir / "uploads").string(),
-          "--jwt-secret", "test-secret-0123456789",
-          "--log-level",  "info"};
+  return {"--listen", "127.0.0.1:0", "--db", (dir / "parley.db").string(), "--static-dir",
+          (dir / "static").string(), "--upload-dir", (dir / "uploads").string(), "--jwt-secret",
+          "test-secret-0123456789", "--log-level", "info",
+          // Tests sign many users up from one address; the limit's own test sets it.
+          "--auth-rate", "0"};
 }
 
 std::uint16_t free_loopback_port() {
@@ -178,6 +177,13 @@ int server_process::terminate(std::chrono::milliseconds deadline) {
     throw std::runtime_error("server did not exit after SIGTERM within the deadline");
   }
   return *code;
+}
+
+void server_process::send_signal(int sig) {
+  if (pid_ <= 0) {
+    throw std::runtime_error("server already stopped");
+  }
+  ::kill(pid_, sig);
 }
 
 void server_process::kill_now() {

@@ -43,6 +43,8 @@ class server_process {
   int terminate(std::chrono::milliseconds deadline = std::chrono::seconds(10));
   /// SIGKILL and reap.
   void kill_now();
+  /// Sends `sig` (SIGHUP, SIGSTOP, SIGCONT...) to the server and goes on.
+  void send_signal(int sig);
 
   /// Waits until the captured log contains `needle`; false at the deadline.
   bool wait_for_log(const std::string& needle, std::chrono::milliseconds deadline);

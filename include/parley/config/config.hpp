@@ -41,6 +41,8 @@ struct config {
   std::uint32_t idle_timeout_s = 60;
   std::size_t max_connections = 0;
   std::vector<std::string> allowed_origins;
+  std::uint32_t auth_rate = 30;  ///< sign-ups and logins per minute from one address; 0 = any
+  std::vector<std::string> trusted_proxies;  ///< addresses, as written by their parser
 };
 
 /// One configurable key: its environment name, its flag, its default as documented, its meaning.

@@ -3,11 +3,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include <memory>
 
 #include "parley/net/connection_registry.hpp"
+#include "parley/net/http_stream.hpp"
 #include "parley/net/services.hpp"
 
 namespace parley::net {
@@ -15,7 +15,8 @@ namespace parley::net {
 /// Limits on what one HTTP request may send.
 inline constexpr std::size_t max_header_bytes = 16 * 1024;
 inline constexpr std::size_t max_body_bytes = 64 * 1024;
-/// How long a connection may take to send a request, or sit idle between requests.
+/// How long a connection may take to send a request (or finish its TLS handshake), or sit idle
+/// between requests.
 inline constexpr std::chrono::seconds http_read_timeout{30};
 inline constexpr std::chrono::seconds http_write_timeout{30};
 /// How long, and for how many bytes, a refused upload's body is read and dropped before the
@@ -40,7 +41,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   /// Runs on the session's executor: stop after the current request, or now if idle.
   void request_close();
 
-  boost::beast::tcp_stream stream_;
+  http_stream stream_;
+  boost::asio::ip::address peer_;  ///< the TCP peer, before any proxy header
   boost::beast::flat_buffer buffer_;
   std::size_t thread_;
   services& svc_;

@@ -2,11 +2,11 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include "parley/http/responses.hpp"
+#include "parley/net/http_stream.hpp"
 #include "parley/net/services.hpp"
 
 namespace parley::net {
@@ -29,7 +29,7 @@ bool is_upload_request(const boost::beast::http::request_parser<boost::beast::ht
 /// and type-checked as it arrives, one chunk in flight), and stores the file once per content
 /// with its upload record on the store thread. The request's header is read already.
 boost::asio::awaitable<upload_answer> receive_upload(
-    boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+    http_stream& stream, boost::beast::flat_buffer& buffer,
     boost::beast::http::request_parser<boost::beast::http::empty_body>& head, services& svc);
 
 /// What send_upload answered, and whether the connection stays open.
@@ -41,8 +41,7 @@ struct upload_sent {
 /// GET /uploads/<id>: the file, if the caller may see it (404 otherwise, the same as for an
 /// unknown id), read on the file workers chunk by chunk while the socket takes it; 304 for a
 /// matching If-None-Match.
-boost::asio::awaitable<upload_sent> send_upload(boost::beast::tcp_stream& stream,
-                                                const http::request& req, const std::string& id,
-                                                services& svc);
+boost::asio::awaitable<upload_sent> send_upload(http_stream& stream, const http::request& req,
+                                                const std::string& id, services& svc);
 
 }  // namespace parley::net

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include <memory>
 #include <optional>
@@ -12,6 +11,7 @@
 #include "parley/chat/session_output.hpp"
 #include "parley/http/responses.hpp"
 #include "parley/net/connection_registry.hpp"
+#include "parley/net/http_stream.hpp"
 #include "parley/net/services.hpp"
 #include "parley/ws/connection.hpp"
 
@@ -33,9 +33,8 @@ class ws_session final : public chat::session_output,
  public:
   /// `leftover`: bytes the client sent after its upgrade request; `registration`: the
   /// connection's id in `connections`, taken over from its HTTP session.
-  ws_session(boost::asio::ip::tcp::socket socket, std::string leftover, std::size_t thread,
-             services& svc, connection_registry& connections, std::uint64_t registration,
-             auth::claims user);
+  ws_session(ws::transport over, std::string leftover, std::size_t thread, services& svc,
+             connection_registry& connections, std::uint64_t registration, auth::claims user);
   ~ws_session() override;
 
   /// Writes the 101 answer and runs the session.
@@ -75,9 +74,8 @@ enum class upgrade_result { not_an_upgrade, rejected, upgraded };
 /// upgrade on /ws (the stream is then moved from, and the session takes over `registration`);
 /// `leftover` is what was read past the request. `rejected`: answer `rejection` (401, 400 or
 /// 426) instead.
-upgrade_result try_upgrade(boost::beast::tcp_stream& stream, std::string_view leftover,
-                           http::request& req, std::size_t thread, services& svc,
-                           connection_registry& connections, std::uint64_t registration,
-                           std::optional<http::response>& rejection);
+upgrade_result try_upgrade(http_stream& stream, std::string_view leftover, http::request& req,
+                           std::size_t thread, services& svc, connection_registry& connections,
+                           std::uint64_t registration, std::optional<http::response>& rejection);
 
 }  // namespace parley::net

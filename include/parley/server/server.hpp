@@ -19,6 +19,7 @@
 #include "parley/net/services.hpp"
 #include "parley/net/token_sessions.hpp"
 #include "parley/store/store.hpp"
+#include "parley/tls/context_store.hpp"
 
 namespace parley::server {
 
@@ -29,11 +30,13 @@ class server {
   explicit server(config::config cfg);
   ~server();
 
-  /// Serves until SIGTERM or SIGINT, then shuts down gracefully. Returns the exit code.
+  /// Serves until SIGTERM or SIGINT, then shuts down gracefully; SIGHUP reloads the TLS
+  /// certificate and key. Returns the exit code.
   int run();
 
  private:
   void shutdown();
+  void reload_tls();
   /// Every sweep interval: deletes uploads never attached (and their files when no other
   /// upload shares them), on the store thread, where uploads are placed.
   void schedule_sweep();
@@ -53,6 +56,10 @@ class server {
   std::unique_ptr<chat::bus> bus_;  ///< Redis with PARLEY_REDIS_URL, else local
   std::unique_ptr<http::api_context> api_;
   std::unique_ptr<chat::session_services> sessions_;
+  std::unique_ptr<tls::context_store> tls_;
+  auth::attempt_limiter sign_ins_;
+  std::vector<boost::asio::ip::address>
+      trusted_proxies_;  ///< with PARLEY_TLS_CERT and PARLEY_TLS_KEY
   std::unique_ptr<net::services> services_;
   std::unique_ptr<net::listener> listener_;
   std::unique_ptr<boost::asio::steady_timer> sweep_timer_;  ///< on io_'s first context

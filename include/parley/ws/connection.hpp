@@ -11,9 +11,17 @@
 #include <string>
 #include <string_view>
 
+#include "parley/tls/stream.hpp"
 #include "parley/ws/frame.hpp"
 
 namespace parley::ws {
+
+/// What a connection runs over: the TCP socket, or a TLS stream (then `socket` is only its
+/// executor's placeholder).
+struct transport {
+  boost::asio::ip::tcp::socket socket;
+  std::unique_ptr<tls::stream> tls;
+};
 
 /// The server side of one WebSocket connection after the HTTP upgrade, on one I/O thread.
 ///
@@ -21,8 +29,10 @@ namespace parley::ws {
 /// and Beast writes each message with its own `async_write` (one syscall, one composed
 /// operation) and keeps a 4 KiB read buffer inside every stream. Here every frame queued while a
 /// write is in flight, including the pongs and pings the connection sends itself, goes out in
-/// the next single write; an idle connection holds no read or write buffer at all (bytes are
-/// read into a per-thread scratch buffer and only an unfinished frame is kept).
+/// the next single write; an idle plain connection holds no read or write buffer at all (bytes
+/// are read into a per-thread scratch buffer and only an unfinished frame is kept). Over TLS,
+/// OpenSSL and Asio's TLS stream keep buffers of their own and reads go through a small
+/// per-connection buffer.
 ///
 /// Text messages only: a binary message closes the connection with 1003. Pings are answered,
 /// a connection silent for half the idle timeout is pinged and one silent for the whole of it is
@@ -36,7 +46,7 @@ class connection {
   };
 
   /// `leftover`: bytes read past the upgrade request, if any.
-  connection(boost::asio::ip::tcp::socket socket, limits lim, std::string leftover);
+  connection(transport over, limits lim, std::string leftover);
 
   boost::asio::any_io_executor get_executor() { return socket_.get_executor(); }
 
@@ -81,7 +91,16 @@ class connection {
   void abort();
   std::shared_ptr<void> keep_alive() const { return owner_.lock(); }
 
+  /// The plain path reads the socket directly; TLS reads and writes through the stream.
+  boost::asio::ip::tcp::socket& tcp_socket() {
+    return tls_ ? tls_->next_layer().socket() : socket_;
+  }
+
   boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<tls::stream> tls_;
+  /// TLS only: decrypted bytes land here, per connection, because an asynchronous read may not
+  /// use the thread's shared scratch buffer.
+  std::unique_ptr<char[]> tls_in_;
   limits limits_;
   std::weak_ptr<void> owner_;
   frame_reader reader_;
