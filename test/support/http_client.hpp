@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
@@ -21,6 +23,9 @@ struct http_reply {
   std::string header(const std::string& lower_name) const;
 };
 
+/// A Beast response as the tests look at it.
+http_reply reply_of(const boost::beast::http::response<boost::beast::http::string_body>& res);
+
 /// Sends one request to 127.0.0.1:port on a fresh connection (10 s deadline for everything).
 http_reply http_call(std::uint16_t port, boost::beast::http::verb method, const std::string& target,
                      const std::string& body = {},
@@ -31,6 +36,10 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes);
 
 /// The Authorization header for a token.
 std::map<std::string, std::string> bearer(const std::string& token);
+
+/// Checks (Catch2 CHECKs) that `r` is an error answer of the contract: this status, a JSON body
+/// with this `error.code` and a non-empty `error.message`.
+void check_error(const http_reply& r, unsigned status, const std::string& code);
 
 /// POST /api/signup then /api/login; returns the token.
 std::string signup_and_login(std::uint16_t port, const std::string& username,

@@ -81,7 +81,7 @@ std::vector<std::string> default_server_args(const std::filesystem::path& dir) {
           "--db",         (dir / "parley.db").string(),
           "--static-dir", (dir / "static").string(),
           "--upload-dir", (dir / "uploads").string(),
-          "--jwt-secret", "test-secret-0123456789",
+          "--jwt-secret", test_jwt_secret,
           "--log-level",  "info"};
 }
 
