@@ -101,8 +101,11 @@ jwt_result verify_jwt(std::string_view token, std::string_view secret, std::int6
   const auto* jti = payload->if_contains("jti");
   const auto exp = int_claim(*payload, "exp");
   const auto iat = int_claim(*payload, "iat");
+  const auto nbf = int_claim(*payload, "nbf");
+  // A time claim that is present but not a whole number cannot be checked: not trusted either.
   if (sub == nullptr || !sub->is_string() || name == nullptr || !name->is_string() ||
-      jti == nullptr || !jti->is_string() || !exp) {
+      jti == nullptr || !jti->is_string() || !exp || (payload->contains("iat") && !iat) ||
+      (payload->contains("nbf") && !nbf)) {
     r.error = jwt_error::missing_claim;
     return r;
   }
@@ -120,6 +123,12 @@ jwt_result verify_jwt(std::string_view token, std::string_view secret, std::int6
   }
   if (*exp <= now_s) {
     r.error = jwt_error::expired;
+    return r;
+  }
+  // RFC 7519 4.1.5: not before nbf. A token issued in the future was made by a forger holding
+  // the key or by an issuer whose clock is wrong; the allowance covers instances' clock skew.
+  if ((nbf && *nbf > now_s + max_clock_skew_s) || (iat && *iat > now_s + max_clock_skew_s)) {
+    r.error = jwt_error::not_yet_valid;
     return r;
   }
   r.value.username = std::string(name->as_string());

@@ -46,16 +46,6 @@ std::string creds(const std::string& user, const std::string& pass) {
   return json::serialize(json::object{{"username", user}, {"password", pass}});
 }
 
-void check_error(const http_reply& r, unsigned status, const std::string& code) {
-  INFO(r.body);
-  CHECK(r.status == status);
-  CHECK(r.header("content-type") == "application/json");
-  const auto body = r.json();
-  CHECK(body.at("error").at("code").as_string() == code);
-  CHECK(body.at("error").at("message").is_string());
-  CHECK_FALSE(body.at("error").at("message").as_string().empty());
-}
-
 }  // namespace
 
 TEST_CASE("signup: 201 with the user, then every error row") {

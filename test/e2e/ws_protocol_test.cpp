@@ -4,25 +4,11 @@
 #include <boost/json.hpp>
 
 #include "support/chat_server.hpp"
+#include "support/frames.hpp"
 #include "support/http_client.hpp"
 
 using namespace parley::test;
 namespace json = boost::json;
-
-namespace {
-
-std::string str(const json::object& o, const char* key) {
-  return std::string(o.at(key).as_string());
-}
-
-void check_error(const json::object& frame, const std::string& code) {
-  INFO(json::serialize(frame));
-  CHECK(str(frame, "type") == "error");
-  CHECK(str(frame, "code") == code);
-  CHECK(frame.at("message").is_string());
-}
-
-}  // namespace
 
 TEST_CASE("the upgrade needs a valid token, hello follows it") {
   chat_server s;

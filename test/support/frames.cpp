@@ -1,5 +1,8 @@
 #include "support/frames.hpp"
 
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+
 #include <regex>
 #include <stdexcept>
 
@@ -9,6 +12,13 @@ namespace parley::test {
 
 std::string str(const boost::json::object& o, const char* key) {
   return std::string(o.at(key).as_string());
+}
+
+void check_error(const boost::json::object& frame, const std::string& code) {
+  INFO(boost::json::serialize(frame));
+  CHECK(str(frame, "type") == "error");
+  CHECK(str(frame, "code") == code);
+  CHECK(frame.at("message").is_string());
 }
 
 std::vector<boost::json::object> read_messages(ws_client& c, const std::string& channel,

@@ -14,6 +14,9 @@ namespace parley::test {
 /// A string field of a frame (throws if absent or not a string).
 std::string str(const boost::json::object& o, const char* key);
 
+/// Checks (Catch2 CHECKs) that `frame` is an error frame with this code and a message.
+void check_error(const boost::json::object& frame, const std::string& code);
+
 /// Reads `count` message frames of `channel`, skipping other frames; throws on timeout.
 std::vector<boost::json::object> read_messages(ws_client& c, const std::string& channel,
                                                std::size_t count,

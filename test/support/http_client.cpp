@@ -9,8 +9,11 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
 #include <stdexcept>
+
+#include "support/raw_ws.hpp"
 
 namespace parley::test {
 namespace asio = boost::asio;
@@ -101,30 +104,25 @@ http_reply http_call(std::uint16_t port, beast_http::verb method, const std::str
 }
 
 std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  std::string received;
-  std::array<char, 4096> chunk{};
-  stream.expires_after(deadline);
-  std::function<void(beast::error_code, std::size_t)> on_read = [&](beast::error_code ec,
-                                                                    std::size_t n) {
-    received.append(chunk.data(), n);
-    if (!ec) {
-      stream.async_read_some(asio::buffer(chunk), on_read);
-    }
-  };
-  stream.async_connect(loopback(port), [&](beast::error_code ec) {
-    if (ec) {
-      return;
-    }
-    asio::async_write(stream, asio::buffer(bytes), [&](beast::error_code ec, std::size_t) {
-      if (!ec) {
-        stream.async_read_some(asio::buffer(chunk), on_read);
-      }
-    });
-  });
-  ioc.run();
-  return received;
+  raw_tcp connection(port);
+  try {
+    connection.write(bytes);
+  } catch (const boost::system::system_error&) {
+    // The server may close before taking everything (a request it refused early): its answer
+    // is still worth reading.
+  }
+  connection.read_to_eof(deadline);
+  return connection.received();
+}
+
+void check_error(const http_reply& r, unsigned status, const std::string& code) {
+  INFO(r.body);
+  CHECK(r.status == status);
+  CHECK(r.header("content-type") == "application/json");
+  const auto body = r.json();
+  CHECK(body.at("error").at("code").as_string() == code);
+  CHECK(body.at("error").at("message").is_string());
+  CHECK_FALSE(body.at("error").at("message").as_string().empty());
 }
 
 std::string signup_and_login(std::uint16_t port, const std::string& username,

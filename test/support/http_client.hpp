@@ -40,6 +40,10 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes);
 /// The Authorization header for a token.
 std::map<std::string, std::string> bearer(const std::string& token);
 
+/// Checks (Catch2 CHECKs) that `r` is an error answer of the contract: this status, a JSON body
+/// with this `error.code` and a non-empty `error.message`.
+void check_error(const http_reply& r, unsigned status, const std::string& code);
+
 /// POST /api/signup then /api/login; returns the token.
 std::string signup_and_login(std::uint16_t port, const std::string& username,
                              const std::string& password = "correct horse");

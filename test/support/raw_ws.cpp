@@ -3,6 +3,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 
 namespace parley::test {
@@ -61,10 +62,21 @@ std::vector<server_frame> split_frames(std::string_view bytes) {
   return out;
 }
 
+std::uint16_t close_code_of(const server_frame& f) {
+  if (f.payload.size() < 2) {
+    return 0;
+  }
+  return static_cast<std::uint16_t>((static_cast<std::uint8_t>(f.payload[0]) << 8) |
+                                    static_cast<std::uint8_t>(f.payload[1]));
+}
+
+raw_tcp::raw_tcp(std::uint16_t port) : socket_(ioc_) {
+  socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+}
+
 raw_ws::raw_ws(std::uint16_t port, const std::string& token, const std::string& extra,
                const std::string& version)
-    : socket_(ioc_) {
-  socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+    : raw_tcp(port) {
   const std::string upgrade =
       "GET /ws?token=" + token +
       " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -73,12 +85,28 @@ raw_ws::raw_ws(std::uint16_t port, const std::string& token, const std::string& 
   write(upgrade + extra);
 }
 
-void raw_ws::write(const std::string& bytes) {
-  asio::write(socket_, asio::buffer(bytes));
+void raw_tcp::write(const std::string& bytes) {
+  boost::system::error_code result = asio::error::timed_out;
+  bool writing = true;
+  asio::async_write(socket_, asio::buffer(bytes), [&](boost::system::error_code ec, std::size_t) {
+    writing = false;
+    result = ec;
+  });
+  ioc_.restart();
+  ioc_.run_for(std::chrono::seconds(10));
+  if (writing) {
+    socket_.cancel();
+    ioc_.restart();
+    ioc_.run();  // lets the cancelled write finish before `bytes` goes away
+    result = asio::error::timed_out;
+  }
+  if (result) {
+    throw boost::system::system_error(result, "raw write");
+  }
 }
 
-bool raw_ws::read_until(const std::function<bool(const std::string&)>& done,
-                        std::chrono::milliseconds deadline) {
+bool raw_tcp::read_until(const std::function<bool(const std::string&)>& done,
+                         std::chrono::milliseconds deadline) {
   std::array<char, 4096> chunk{};
   bool reading = false;
   std::function<void(boost::system::error_code, std::size_t)> on_read =
@@ -113,12 +141,36 @@ bool raw_ws::read_until(const std::function<bool(const std::string&)>& done,
   return done(received_);
 }
 
+bool raw_tcp::read_to_eof(std::chrono::milliseconds deadline) {
+  read_until([](const std::string&) { return false; }, deadline);
+  return eof_;
+}
+
+bool raw_ws::has_frame(std::uint8_t opcode, std::string_view payload_part) const {
+  const auto all = frames();
+  return std::any_of(all.begin(), all.end(), [&](const server_frame& f) {
+    return f.opcode == opcode && f.payload.find(payload_part) != std::string::npos;
+  });
+}
+
+std::uint16_t raw_ws::read_close_code(std::chrono::milliseconds deadline) {
+  if (!read_until([&](const std::string&) { return has_frame(0x8, ""); }, deadline)) {
+    return 0;
+  }
+  for (const auto& f : frames()) {
+    if (f.opcode == 0x8) {
+      return close_code_of(f);
+    }
+  }
+  return 0;
+}
+
 std::vector<server_frame> raw_ws::frames() const {
-  const auto head = received_.find("\r\n\r\n");
+  const auto head = received().find("\r\n\r\n");
   if (head == std::string::npos) {
     return {};
   }
-  return split_frames(std::string_view(received_).substr(head + 4));
+  return split_frames(std::string_view(received()).substr(head + 4));
 }
 
 }  // namespace parley::test

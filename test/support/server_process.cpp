@@ -79,7 +79,7 @@ std::vector<std::string> default_server_args(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir / "static");
   return {"--listen", "127.0.0.1:0", "--db", (dir / "parley.db").string(), "--static-dir",
           (dir / "static").string(), "--upload-dir", (dir / "uploads").string(), "--jwt-secret",
-          "test-secret-0123456789", "--log-level", "info",
+          test_jwt_secret, "--log-level", "info",
           // Tests sign many users up from one address; the limit's own test sets it.
           "--auth-rate", "0"};
 }

@@ -15,6 +15,9 @@
 
 namespace parley::test {
 
+/// The JWT secret of every test server (default_server_args), for tests that sign tokens.
+inline constexpr const char* test_jwt_secret = "test-secret-0123456789";
+
 /// What the parley server prints once it serves; its group is the port.
 inline constexpr const char* parley_ready_pattern =
     R"(listening on (?:[0-9.]+|\[[0-9a-fA-F:]+\]):([0-9]+))";

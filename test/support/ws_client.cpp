@@ -182,16 +182,13 @@ void ws_client::close() {
   run_until(ioc_, 5s, [&] { return finished; });
 }
 
-unsigned ws_upgrade_status(std::uint16_t port, const std::string& target, const std::string& cookie,
-                           const std::string& origin) {
+http_reply ws_upgrade(std::uint16_t port, const std::string& target,
+                      const std::map<std::string, std::string>& headers) {
   asio::io_context ioc;
   websocket::stream<beast::tcp_stream> ws(ioc);
-  ws.set_option(websocket::stream_base::decorator([cookie, origin](websocket::request_type& req) {
-    if (!cookie.empty()) {
-      req.set(beast::http::field::cookie, cookie);
-    }
-    if (!origin.empty()) {
-      req.set(beast::http::field::origin, origin);
+  ws.set_option(websocket::stream_base::decorator([&headers](websocket::request_type& req) {
+    for (const auto& [name, value] : headers) {
+      req.set(name, value);
     }
   }));
   websocket::response_type res;
@@ -206,7 +203,19 @@ unsigned ws_upgrade_status(std::uint16_t port, const std::string& target, const 
                            [&](beast::error_code) { finished = true; });
       });
   run_until(ioc, 10s, [&] { return finished; });
-  return res.result_int();
+  return to_reply(res);
+}
+
+unsigned ws_upgrade_status(std::uint16_t port, const std::string& target, const std::string& cookie,
+                           const std::string& origin) {
+  std::map<std::string, std::string> headers;
+  if (!cookie.empty()) {
+    headers["Cookie"] = cookie;
+  }
+  if (!origin.empty()) {
+    headers["Origin"] = origin;
+  }
+  return ws_upgrade(port, target, headers).status;
 }
 
 }  // namespace parley::test

@@ -8,8 +8,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+
+#include "support/http_client.hpp"
 
 namespace parley::test {
 
@@ -61,6 +64,11 @@ class ws_client {
   boost::beast::error_code read_ec_;
   std::uint64_t next_ref_ = 1;
 };
+
+/// The server's answer to a /ws upgrade attempt with this target and these extra request
+/// headers (status 101 when it upgraded; 0 when no answer came within 10 s).
+http_reply ws_upgrade(std::uint16_t port, const std::string& target,
+                      const std::map<std::string, std::string>& headers = {});
 
 /// The HTTP status of a /ws upgrade attempt with this target (101 when it upgraded).
 unsigned ws_upgrade_status(std::uint16_t port, const std::string& target,

@@ -22,6 +22,17 @@ std::string with_part(const std::string& token, int index, const std::string& re
   parts[index] = replacement;
   return parts[0] + "." + parts[1] + "." + parts[2];
 }
+
+/// A token with this payload, correctly signed under "secret".
+std::string sign(const std::string& payload_json) {
+  const std::string input =
+      base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(payload_json);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), "secret", 6, reinterpret_cast<const unsigned char*>(input.data()),
+       input.size(), mac, &len);
+  return input + "." + base64url_encode(std::string(reinterpret_cast<char*>(mac), len));
+}
 }  // namespace
 
 TEST_CASE("a signed token verifies and carries its claims") {
@@ -77,15 +88,6 @@ TEST_CASE("only HS256 is accepted") {
 }
 
 TEST_CASE("a correctly signed token without exp, or without sub, is refused") {
-  const auto sign = [](const std::string& payload_json) {
-    const std::string input =
-        base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(payload_json);
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), "secret", 6, reinterpret_cast<const unsigned char*>(input.data()),
-         input.size(), mac, &len);
-    return input + "." + base64url_encode(std::string(reinterpret_cast<char*>(mac), len));
-  };
   // The helper is right: the same payload with exp verifies.
   CHECK(verify_jwt(sign(R"({"sub":"1","name":"a","jti":"x","iat":1,"exp":9999})"), "secret", 1500)
             .ok());
@@ -96,6 +98,20 @@ TEST_CASE("a correctly signed token without exp, or without sub, is refused") {
   CHECK(
       verify_jwt(sign(R"({"sub":"1","name":"a","jti":"x","exp":"9999"})"), "secret", 1500).error ==
       jwt_error::missing_claim);
+}
+
+TEST_CASE("nbf and iat ahead of the clock, beyond the skew allowance, are not yet valid") {
+  const auto at = [](const std::string& extra) {
+    return verify_jwt(sign(R"({"sub":"1","name":"a","jti":"x","exp":9999)" + extra + "}"), "secret",
+                      1500);
+  };
+  CHECK(at(R"(,"nbf":1500)").ok());
+  CHECK(at(R"(,"nbf":1560,"iat":1560)").ok());
+  CHECK(at(R"(,"nbf":1561)").error == jwt_error::not_yet_valid);
+  CHECK(at(R"(,"iat":1561)").error == jwt_error::not_yet_valid);
+  CHECK(at(R"(,"nbf":"1000")").error == jwt_error::missing_claim);
+  CHECK(at(R"(,"iat":1.5)").error == jwt_error::missing_claim);
+  CHECK(at(R"(,"iat":null)").error == jwt_error::missing_claim);
 }
 
 TEST_CASE("malformed tokens") {
