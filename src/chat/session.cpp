@@ -13,6 +13,11 @@ namespace {
 
 std::atomic<std::uint64_t> next_session_id{1};
 
+/// Typing indicators one session may fan out: clients send one every few seconds while the user
+/// types, and the indicator shows for seconds.
+constexpr std::uint32_t typing_rate = 1;
+constexpr std::uint32_t typing_burst = 3;
+
 }  // namespace
 
 session::session(session_services& svc, session_output& out, std::size_t thread, session_user user,
@@ -22,7 +27,8 @@ session::session(session_services& svc, session_output& out, std::size_t thread,
       thread_(thread),
       user_(std::move(user)),
       id_(next_session_id.fetch_add(1, std::memory_order_relaxed)),
-      limiter_(rate_limit, rate_burst, rate_limiter::clock::now()) {}
+      limiter_(rate_limit, rate_burst, rate_limiter::clock::now()),
+      typing_limiter_(typing_rate, typing_burst, rate_limiter::clock::now()) {}
 
 awaitable<void> session::open(std::string_view instance_id) {
   svc_.hub.attach(thread_, this, user_.username);

@@ -191,6 +191,10 @@ void session::on_typing(const proto::typing_cmd& c, const ref_t& ref) {
     send_error(error::code::not_joined, {}, ref);
     return;
   }
+  if (!typing_limiter_.allow(rate_limiter::clock::now())) {
+    svc_.metrics.typing_dropped_total.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   svc_.hub.broadcast(
       c.channel, proto::make_frame(proto::user_event_frame("typing", c.channel, user_.username)),
       id_);

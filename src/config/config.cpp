@@ -172,7 +172,12 @@ const std::vector<option_def>& definitions() {
            if (ec) {
              return "expected comma-separated IP addresses";
            }
-           c.trusted_proxies.push_back(address.to_string());
+           // A connection from an IPv4 proxy is compared in IPv4 form, even if written mapped.
+           const bool mapped = address.is_v6() && address.to_v6().is_v4_mapped();
+           c.trusted_proxies.push_back(mapped ? boost::asio::ip::make_address_v4(
+                                                    boost::asio::ip::v4_mapped, address.to_v6())
+                                                    .to_string()
+                                              : address.to_string());
          }
          return std::nullopt;
        }},

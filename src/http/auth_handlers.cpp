@@ -43,7 +43,11 @@ json::object user_json(std::int64_t id, const std::string& name) {
   return {{"id", id}, {"username", name}};
 }
 
-constexpr std::string_view cookie_attributes = "; Path=/; HttpOnly; SameSite=Lax";
+std::string cookie_attributes(const api_context& svc) {
+  // Secure only over our own TLS: behind a TLS proxy the browser may reach us over plain HTTP.
+  return svc.secure_cookies ? "; Path=/; HttpOnly; SameSite=Lax; Secure"
+                            : "; Path=/; HttpOnly; SameSite=Lax";
+}
 
 /// The answer to a login or a renewal: a new token for the user, in the body and the cookie.
 response token_response(api_context& svc, const request& req, std::int64_t user_id,
@@ -53,7 +57,7 @@ response token_response(api_context& svc, const request& req, std::int64_t user_
                            {{"token", token},
                             {"expires_at", claims.expires_at},
                             {"user", user_json(user_id, username)}});
-  res.set(beast_http::field::set_cookie, "parley_token=" + token + std::string(cookie_attributes));
+  res.set(beast_http::field::set_cookie, "parley_token=" + token + cookie_attributes(svc));
   return res;
 }
 
@@ -147,8 +151,7 @@ awaitable<reply> handle_logout(api_context& svc, const request& req) {
   response res(status::no_content, req.version());
   common_headers(res.base());
   res.set(beast_http::field::cache_control, "no-store");
-  res.set(beast_http::field::set_cookie,
-          "parley_token=" + std::string(cookie_attributes) + "; Max-Age=0");
+  res.set(beast_http::field::set_cookie, "parley_token=" + cookie_attributes(svc) + "; Max-Age=0");
   res.keep_alive(req.keep_alive());
   co_return make_reply(std::move(res));
 }

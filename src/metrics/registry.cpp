@@ -108,6 +108,8 @@ std::string registry::render() const {
          slow_consumer_closes_total);
   single(out, "parley_rate_limited_total", "counter", "Frames dropped by the rate limit.",
          rate_limited_total);
+  single(out, "parley_typing_dropped_total", "counter",
+         "Typing indicators dropped beyond one session's typing rate.", typing_dropped_total);
   single(out, "parley_uploads_total", "counter", "Uploads accepted.", uploads_total);
   single(out, "parley_upload_bytes_total", "counter", "Bytes of accepted uploads.",
          upload_bytes_total);

@@ -110,7 +110,7 @@ awaitable<void> http_session::run() {
     });
   });
 
-  stream_.tcp().expires_after(http_read_timeout);
+  stream_.tcp().expires_after(http_header_timeout);
   auto shaking = stream_.handshake();
   const auto handshake_ec = co_await std::move(shaking);
   // A failed handshake (a plain-HTTP client, a scanner, an old TLS version) just closes: there
@@ -118,6 +118,7 @@ awaitable<void> http_session::run() {
   stopping_ = stopping_ || handshake_ec;
 
   bool upgraded = false;
+  bool first_request = true;  // its deadline started with the connection
   const bool over_limit =
       svc_.cfg.max_connections > 0 && connections_.size() > svc_.cfg.max_connections;
   // Answers a request that could not be read, unless the peer simply went away.
@@ -131,7 +132,10 @@ awaitable<void> http_session::run() {
           {"unparsed", ec == beast_http::error::body_limit ? "413" : "400"});
       stream_.tcp().expires_after(http_write_timeout);
       auto res = rejection(parser, ec);
-      co_await beast_http::async_write(stream_, res, with_error);
+      auto [write_ec, _] = co_await beast_http::async_write(stream_, res, with_error);
+      if (!write_ec) {
+        co_await linger();  // the unread rest of the request must not reset the answer away
+      }
     }
   };
   while (!stopping_) {
@@ -141,7 +145,10 @@ awaitable<void> http_session::run() {
     // Beast compares a Content-Length with the limit only while the header is parsed: lengths
     // are checked below, per kind of request, and chunked bodies as they stream.
     head.body_limit(boost::none);
-    stream_.tcp().expires_after(http_read_timeout);
+    if (!first_request) {
+      stream_.tcp().expires_after(http_header_timeout);
+    }
+    first_request = false;
     idle_ = true;
     auto [head_ec, _h] = co_await beast_http::async_read_header(stream_, buffer_, head, with_error);
     idle_ = false;
@@ -194,6 +201,7 @@ awaitable<void> http_session::run() {
     }
     beast_http::request_parser<beast_http::string_body> parser(std::move(head));
     parser.body_limit(max_body_bytes);
+    stream_.tcp().expires_after(http_read_timeout);
     // Most requests (an upgrade among them) have no body: nothing more to read.
     if (!parser.is_done()) {
       auto [ec, _] = co_await beast_http::async_read(stream_, buffer_, parser, with_error);

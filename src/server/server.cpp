@@ -128,7 +128,7 @@ server::server(config::config cfg)
       *store_, hash_pool_, tokens_, metrics_, *bus_, *hub_, cfg_.static_dir.empty(),
       cfg_.static_dir.empty() ? fs::path() : canonical_static_root(cfg_.static_dir),
       auth::hash_password("parley: the hash unknown users are checked against"),
-      cfg_.allowed_origins});
+      cfg_.allowed_origins, !cfg_.tls_cert.empty()});
   sessions_ = std::unique_ptr<chat::session_services>(
       new chat::session_services{*store_, *hub_, *messages_, *bus_, memberships_, metrics_});
   services_ = std::unique_ptr<net::services>(

@@ -41,6 +41,8 @@ std::shared_ptr<ssl::context> make_server_context(const std::string& cert_file,
   // An idle connection gives its record buffers back to the allocator: a chat server holds
   // many connections that are silent most of the time.
   SSL_CTX_set_mode(handle, SSL_MODE_RELEASE_BUFFERS);
+  // A key with a passphrase fails to load instead of OpenSSL prompting on the terminal.
+  SSL_CTX_set_default_passwd_cb(handle, [](char*, int, int, void*) { return 0; });
   if (SSL_CTX_set_cipher_list(handle, tls12_ciphers) != 1) {
     throw std::runtime_error("TLS cipher list refused: " + openssl_reason("unknown"));
   }

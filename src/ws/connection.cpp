@@ -97,6 +97,11 @@ awaitable<bool> connection::receive() {
 }
 
 awaitable<std::optional<std::string_view>> connection::read() {
+  if (!reading_) {
+    // The owner kept us from reading while it handled the last message: that silence was ours.
+    reading_ = true;
+    last_heard_ = clock::now();
+  }
   for (;;) {
     for (;;) {
       const auto e = reader_.next({inbuf_.data() + decoded_, inbuf_.size() - decoded_});
@@ -106,6 +111,7 @@ awaitable<std::optional<std::string_view>> connection::read() {
           break;
         case frame_event::kind::text:
           if (!close_sent_) {
+            reading_ = false;
             co_return e.payload;
           }
           continue;
@@ -265,6 +271,13 @@ void connection::arm_idle_tick() {
   timer_.async_wait([this, weak = owner_, half](boost::system::error_code ec) {
     const auto self = weak.lock();
     if (ec || !self || close_sent_ || failed_) {
+      return;
+    }
+    if (!reading_) {
+      // The owner is still handling a message (a stalled store, say): the peer's pongs wait
+      // unread in the socket, so silence proves nothing yet.
+      last_heard_ = clock::now();
+      arm_idle_tick();
       return;
     }
     const auto silent = clock::now() - last_heard_;

@@ -48,6 +48,7 @@ struct tls_server {
     REQUIRE(https_call(process->port(), verb::post, "/api/signup", body).status == 201);
     const auto login = https_call(process->port(), verb::post, "/api/login", body);
     REQUIRE(login.status == 200);
+    CHECK(login.header("set-cookie").find("; Secure") != std::string::npos);  // TLS only
     return std::string(login.json().at("token").as_string());
   }
 

@@ -105,6 +105,9 @@ class session final : public session_sink {
   session_user user_;
   std::uint64_t id_;
   rate_limiter limiter_;
+  /// `typing` fans out to a whole channel: beyond this bucket a session's typing frames are
+  /// dropped unanswered (an error per dropped frame would be a flood of its own).
+  rate_limiter typing_limiter_;
   session_channels channels_;
   bool waiting_for_match_ = false;
   /// DM channels already resolved, by the peer's lower-cased name: (channel, peer id).

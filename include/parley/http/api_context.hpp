@@ -26,6 +26,7 @@ struct api_context {
   std::filesystem::path static_root;  ///< otherwise: canonical; empty when it does not exist
   std::string dummy_password_hash;    ///< verified for unknown users so they cost the same
   std::vector<std::string> allowed_origins;  ///< may use cookie auth besides our own origin
+  bool secure_cookies = false;  ///< the listener speaks TLS: cookies get the Secure attribute
 };
 
 }  // namespace parley::http

@@ -25,6 +25,7 @@ struct registry {
   std::atomic<std::uint64_t> uploads_total{0};
   std::atomic<std::uint64_t> upload_bytes_total{0};
   std::atomic<std::uint64_t> rate_limited_total{0};
+  std::atomic<std::uint64_t> typing_dropped_total{0};
   std::atomic<std::int64_t> store_queue_depth{0};  ///< messages waiting for their commit
   std::atomic<std::uint64_t> store_commits_total{0};
   std::atomic<std::uint64_t> store_commit_micros_total{0};

@@ -15,8 +15,11 @@ namespace parley::net {
 /// Limits on what one HTTP request may send.
 inline constexpr std::size_t max_header_bytes = 16 * 1024;
 inline constexpr std::size_t max_body_bytes = 64 * 1024;
-/// How long a connection may take to send a request (or finish its TLS handshake), or sit idle
-/// between requests.
+/// How long a new connection may take to finish its TLS handshake and send its first request's
+/// header, and how long a kept-alive one may take (idle time included) to send the next header:
+/// a client dribbling its header byte by byte (slowloris) is cut off here, holding no thread.
+inline constexpr std::chrono::seconds http_header_timeout{10};
+/// How long a request's body may take to arrive, and how long an upload may pause.
 inline constexpr std::chrono::seconds http_read_timeout{30};
 inline constexpr std::chrono::seconds http_write_timeout{30};
 /// How long, and for how many bytes, a refused upload's body is read and dropped before the

@@ -118,8 +118,10 @@ class connection {
   bool peer_closed_ = false;  ///< the peer's close frame arrived
   bool failed_ = false;
   using clock = boost::asio::steady_timer::clock_type;
-  clock::time_point last_heard_{};   ///< when the peer last sent anything
-  bool ping_outstanding_ = false;    ///< pinged since last_heard_
+  clock::time_point last_heard_{};  ///< when the peer last sent anything
+  bool ping_outstanding_ = false;   ///< pinged since last_heard_
+  /// False from a message handed to the owner until the owner asks for the next one.
+  bool reading_ = true;
   boost::asio::steady_timer timer_;  ///< idle ticks, then the close deadline
   /// Wakes wait_until_queued_at_most; made on first use, as most sessions never wait.
   std::unique_ptr<boost::asio::steady_timer> room_;

@@ -158,3 +158,19 @@ TEST_CASE(".env.example documents every key") {
   }
   CHECK_NOTHROW(load({}, {}, text.str()));
 }
+
+TEST_CASE("sign-in limit and trusted proxies: defaults, values, bad values") {
+  const auto defaults = load({}, {}, std::nullopt).cfg;
+  CHECK(defaults.auth_rate == 30);
+  CHECK(defaults.trusted_proxies.empty());
+  const auto set =
+      load({"--auth-rate", "0", "--trusted-proxies", "::ffff:10.0.0.2, 2001:DB8::1,127.0.0.1"}, {},
+           std::nullopt)
+          .cfg;
+  CHECK(set.auth_rate == 0);
+  // Mapped IPv4 is kept in IPv4 form, the form connections are compared in.
+  CHECK(set.trusted_proxies == std::vector<std::string>{"10.0.0.2", "2001:db8::1", "127.0.0.1"});
+  CHECK_THROWS_WITH(load({"--trusted-proxies", "10.0.0.2,proxy.example"}, {}, std::nullopt),
+                    Catch::Contains("IP addresses"));
+  CHECK_THROWS_WITH(load({"--auth-rate", "-1"}, {}, std::nullopt), Catch::Contains("--auth-rate"));
+}
