@@ -33,7 +33,9 @@ std::optional<redis_url> parse_redis_url(std::string_view text) {
     text = text.substr(0, slash);
   }
   if (text.find(':') == std::string_view::npos) {
-    if (text.empty()) {
+    // Without a port the host is a name or an IPv4 address; a bracketed IPv6 address has colons
+    // and takes the branch below, so brackets here are malformed.
+    if (text.empty() || text.find_first_of("[]") != std::string_view::npos) {
       return std::nullopt;
     }
     out.host = std::string(text);

@@ -98,8 +98,9 @@ awaitable<reply> handle_signup(api_context& svc, const request& req) {
   if (taken) {
     co_return make_reply(error_response(req, status::conflict, error::code::username_taken));
   }
-  auto hashing = util::offload(svc.hash_pool.get_executor(),
-                               [pw = body->password] { return auth::hash_password(pw); });
+  auto hashing = util::offload(
+      svc.hash_pool.get_executor(),
+      [pw = body->password, cost = svc.password_cost] { return auth::hash_password(pw, cost); });
   auto hash = co_await std::move(hashing);
   auto insert = svc.db.run([name = body->username, hash = std::move(hash)](store::database& db) {
     return store::create_user(db, name, hash, util::unix_seconds());

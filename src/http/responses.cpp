@@ -19,6 +19,9 @@ response json_response(const request& req, beast_http::status status,
   res.keep_alive(req.keep_alive());
   res.body() = boost::json::serialize(body);
   res.prepare_payload();
+  if (req.method() == beast_http::verb::head) {
+    res.body().clear();
+  }
   return res;
 }
 

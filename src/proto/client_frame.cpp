@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "parley/model/channel_name.hpp"
+#include "parley/model/username.hpp"
 #include "parley/util/utf8.hpp"
 
 namespace parley::proto {
@@ -104,6 +105,11 @@ parse_result parse_send(field_reader& r) {
     cmd.channel = r.channel_ref();
   } else {
     cmd.to = r.required_string("to");
+    // Checked here because an empty `to` would read as "no recipient" and the message would go
+    // to the channel path; any other name that cannot exist is refused the same way.
+    if (!r.error() && !model::valid_username(cmd.to)) {
+      r.fail(error::code::unknown_user, std::string(default_message(error::code::unknown_user)));
+    }
   }
   if (const auto* text = r.field("text"); text != nullptr && !text->is_null()) {
     cmd.text = r.required_string("text");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/auth/password.hpp"
 #include "parley/auth/token_service.hpp"
 #include "parley/chat/bus.hpp"
 #include "parley/chat/hub.hpp"
@@ -27,6 +28,9 @@ struct api_context {
   std::string dummy_password_hash;    ///< verified for unknown users so they cost the same
   std::vector<std::string> allowed_origins;  ///< may use cookie auth besides our own origin
   bool secure_cookies = false;  ///< the listener speaks TLS: cookies get the Secure attribute
+  /// The cost of the hashes sign-up stores. The HTTP fuzzer lowers it: at full cost one sign-up
+  /// takes as long as thousands of other requests.
+  auth::scrypt_params password_cost{};
 };
 
 }  // namespace parley::http

@@ -32,7 +32,9 @@ inline constexpr std::string_view content_security_policy =
 /// True when an If-None-Match list names `etag` (or is `*`): the client's copy is current.
 bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
-/// A JSON response to `req` (same version and keep-alive), `Cache-Control: no-store`.
+/// A JSON response to `req` (same version and keep-alive), `Cache-Control: no-store`. To a HEAD
+/// request it carries the Content-Length a GET would get, but no body: the client reads none, and
+/// body bytes would be taken for the start of the next response.
 response json_response(const request& req, boost::beast::http::status status,
                        const boost::json::value& body);
 
@@ -40,11 +42,14 @@ response json_response(const request& req, boost::beast::http::status status,
 response error_response(const request& req, boost::beast::http::status status, error::code code,
                         std::string_view message = {});
 
-/// Wraps a finished response as a reply.
+/// Wraps a finished response as a reply, setting its Content-Length unless it already has one
+/// (json_response's answer to HEAD keeps the length of the body it does not send).
 template <class Body>
 reply make_reply(boost::beast::http::response<Body>&& res) {
   const auto status = res.result_int();
-  res.prepare_payload();
+  if (!res.has_content_length()) {
+    res.prepare_payload();
+  }
   return {status, boost::beast::http::message_generator(std::move(res))};
 }
 

@@ -130,6 +130,13 @@ TEST_CASE("Redis URLs") {
   CHECK_FALSE(parse_redis_url("redis://h:99999"));
   CHECK_FALSE(parse_redis_url("redis://h:1/x"));
   CHECK_FALSE(parse_redis_url("redis://nopassword@h:1"));
+  // Found by fuzz_url: a bracketed host without a port was taken whole as a host name.
+  CHECK_FALSE(parse_redis_url("redis://user:pw@[7]9"));
+  CHECK_FALSE(parse_redis_url("redis://[h]"));
+  CHECK_FALSE(parse_redis_url("redis://h]"));
+  u = parse_redis_url("redis://[::1]:6379");
+  REQUIRE(u);
+  CHECK(u->host == "::1");
 }
 
 TEST_CASE("host:port parsing") {

@@ -84,3 +84,13 @@ TEST_CASE("bad frames map to the contract's codes") {
   CHECK(error_of(R"({"type":"seen","channel":"g","id":"1"})") == error::code::bad_request);
   CHECK(error_of(R"({"type":"invite","channel":"g"})") == error::code::bad_request);
 }
+
+// Found by fuzz_client_frame: `"to":""` parsed as a send with neither channel nor recipient,
+// which the session then treated as a send to the channel "" and answered not_joined.
+TEST_CASE("send to a name that cannot be a user is unknown_user") {
+  CHECK(error_of(R"({"type":"send","to":"","text":"x"})") == error::code::unknown_user);
+  CHECK(error_of(R"({"type":"send","to":"a b","text":"x"})") == error::code::unknown_user);
+  CHECK(error_of(R"({"type":"send","to":"bo","text":"x"})") == error::code::unknown_user);
+  CHECK(error_of(R"({"type":"send","to":1,"text":"x"})") == error::code::bad_request);
+  CHECK(command_of<send_cmd>(R"({"type":"send","to":"Bob","text":"x"})").to == "Bob");
+}
