@@ -11,6 +11,7 @@
 #include "support/eventually.hpp"
 #include "support/frames.hpp"
 #include "support/http_client.hpp"
+#include "support/uploads.hpp"
 
 using namespace parley::test;
 namespace json = boost::json;
@@ -25,48 +26,8 @@ const std::string webp = std::string("RIFF\x10\0\0\0WEBPVP8 ", 16) + std::string
 const std::string pdf = "%PDF-1.7\n" + std::string(40, 'x');
 const std::string text = "h\xc3\xa9llo, world\n";
 
-std::string encode_query(const std::string& v) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-http_reply upload(std::uint16_t port, const std::string& token, const std::string& name,
-                  const std::string& type, const std::string& body) {
-  auto headers = bearer(token);
-  if (!type.empty()) {
-    headers["Content-Type"] = type;
-  }
-  return http_call(port, verb::post, "/api/uploads?name=" + encode_query(name), body, headers);
-}
-
-/// Uploads and returns the upload object (REQUIREs 201).
-json::object upload_ok(std::uint16_t port, const std::string& token, const std::string& name,
-                       const std::string& type, const std::string& body) {
-  const auto r = upload(port, token, name, type, body);
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  return r.json().at("upload").as_object();
-}
-
 std::string code_of(const http_reply& r) {
   return std::string(r.json().at("error").at("code").as_string());
-}
-
-http_reply fetch(std::uint16_t port, const std::string& token, const std::string& url,
-                 std::map<std::string, std::string> extra = {}) {
-  auto headers = bearer(token);
-  headers.insert(extra.begin(), extra.end());
-  return http_call(port, verb::get, url, "", headers);
 }
 
 json::object send_with(ws_client& c, json::object target, const std::string& id) {
