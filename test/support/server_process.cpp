@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+
 #include <cstring>
 #include <regex>
 #include <stdexcept>
@@ -75,6 +77,19 @@ spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& 
 
 }  // namespace
 
+std::string sanitizer_report(const std::string& log) {
+  // ASan and LSan open with "==pid==ERROR: ...Sanitizer", UBSan with "file:line:col: runtime
+  // error:"; what follows is the report.
+  static const std::regex start(R"(==[0-9]+==ERROR: [A-Za-z]+Sanitizer|: runtime error: )");
+  std::smatch m;
+  if (!std::regex_search(log, m, start)) {
+    return {};
+  }
+  const auto line = log.rfind('\n', static_cast<std::size_t>(m.position(0)));
+  const auto from = line == std::string::npos ? 0 : line + 1;
+  return log.substr(from, 6000);
+}
+
 std::vector<std::string> default_server_args(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir / "static");
   return {"--listen", "127.0.0.1:0", "--db", (dir / "parley.db").string(), "--static-dir",
@@ -125,7 +140,18 @@ server_process::server_process(const std::filesystem::path& work_dir, std::vecto
 }
 
 server_process::~server_process() {
+  // A clean stop rather than SIGKILL: LeakSanitizer checks only at a normal exit, and a server
+  // that hangs in shutdown is still killed.
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    if (!wait_exit(std::chrono::seconds(10))) {
+      kill_now();
+    }
+  }
   kill_now();
+  if (const auto report = sanitizer_report(log()); !report.empty()) {
+    FAIL_CHECK("the server's sanitizer reported:\n" << report);
+  }
 }
 
 void server_process::read_stderr(int fd) {
@@ -233,6 +259,9 @@ run_result run_to_exit(const std::filesystem::path& work_dir, std::vector<std::s
   int status = 0;
   waitpid(child.pid, &status, 0);
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (const auto report = sanitizer_report(out.output); !report.empty()) {
+    FAIL_CHECK(program << "'s sanitizer reported:\n" << report);
+  }
   return out;
 }
 

@@ -35,7 +35,8 @@ class server_process {
                  const std::string& ready_pattern = parley_ready_pattern);
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;
-  /// SIGKILLs the server if it still runs.
+  /// Stops the server if it still runs (SIGTERM, SIGKILL after 10 s) and fails the current test
+  /// if its output holds a sanitizer report (sanitizer_report).
   ~server_process();
 
   /// The port read from the ready line (0 when the pattern has no group).
@@ -65,6 +66,10 @@ class server_process {
   bool stderr_closed_ = false;
   std::thread reader_;
 };
+
+/// The first AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer report in a
+/// process's output, from its first line on (bounded); empty when there is none.
+std::string sanitizer_report(const std::string& log);
 
 /// The result of running the binary to completion.
 struct run_result {
