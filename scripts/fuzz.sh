@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fuzz smoke run (docs/fuzzing.md): builds the libFuzzer targets of test/fuzz with clang into
-# ./build-fuzz and runs each for the given seconds (default 30) on a throwaway copy of its seed
+# ./build-fuzz (or $PARLEY_FUZZ_BUILD_DIR) and runs each for the given seconds (default 30) on a throwaway copy of its seed
 # corpus, so the committed corpus never grows. Fails when any target finds a crash, a broken
 # invariant, a leak, a timeout or runs out of memory; the input that did it is printed (base64)
 # and kept under build-fuzz/findings/.
@@ -9,27 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 
-bash scripts/install-deps.sh
-# The fuzz build alone needs clang and libFuzzer's runtime.
-missing=()
-for p in clang libclang-rt-14-dev; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=$([ "$(id -u)" -ne 0 ] && echo sudo || true)
-  echo "fuzz: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo_cmd apt-get update -qq
-  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash scripts/install-deps.sh --clang
 
 # Relative paths in ccache's hash: a fresh clone elsewhere reuses what an earlier build cached.
 export CCACHE_BASEDIR="$PWD"
-build_dir=build-fuzz
-CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPARLEY_FUZZ=ON -DPARLEY_TESTS=OFF >/dev/null
+# PARLEY_FUZZ_BUILD_DIR: an existing PARLEY_FUZZ build to reuse (scripts/test.sh passes its own).
+build_dir=${PARLEY_FUZZ_BUILD_DIR:-build-fuzz}
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPARLEY_FUZZ=ON -DPARLEY_TESTS=OFF >/dev/null
+fi
 cmake --build "$build_dir" --target parley_fuzzers
 
 work=$(mktemp -d)

@@ -3,7 +3,8 @@
 # The one list of dependencies: the README commands, .ci/run and the Dockerfile all call this.
 # Idempotent: when everything is present it only checks (no apt-get update).
 # With --browser it also installs what the web client's browser test needs: Debian's chromium
-# and Node.js with npm (the test drives chromium through npm's playwright-core).
+# and Node.js with npm (the test drives chromium through npm's playwright-core). With --clang,
+# clang and libFuzzer's runtime, for the sanitizer and fuzz builds (scripts/test.sh, fuzz.sh).
 set -euo pipefail
 
 packages=(
@@ -12,12 +13,18 @@ packages=(
   libsqlite3-dev sqlite3 libhiredis-dev libssl-dev openssl catch2
   redis-server nginx-light clang-format
 )
-if [ "${1:-}" = "--browser" ]; then
-  packages+=(chromium)
-  # A Node.js from elsewhere (nodesource) brings its own npm and conflicts with Debian's.
-  command -v node >/dev/null || packages+=(nodejs)
-  command -v npm >/dev/null || packages+=(npm)
-fi
+for flag in "$@"; do
+  case $flag in
+    --browser)
+      packages+=(chromium)
+      # A Node.js from elsewhere (nodesource) brings its own npm and conflicts with Debian's.
+      command -v node >/dev/null || packages+=(nodejs)
+      command -v npm >/dev/null || packages+=(npm)
+      ;;
+    --clang) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "install-deps: unknown option $flag" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
