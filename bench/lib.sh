@@ -10,16 +10,18 @@ stop_pid() {
 }
 
 # launch PORT ARGS...: one parley on the shared bench database ($work/bench.db), its log in
-# $work/server.log; waits until it answers and sets $launched to its pid. PARLEY_PRELOAD, when
-# set, is preloaded into it.
+# $work/server.log; waits until it answers (over HTTPS when ARGS give it a certificate) and sets
+# $launched to its pid. PARLEY_PRELOAD, when set, is preloaded into it.
 launch() {
   local p=$1; shift
+  local scheme=http
+  [[ " $* " == *" --tls-cert "* ]] && scheme=https
   LD_PRELOAD=${PARLEY_PRELOAD:-} ./build/parley --listen "127.0.0.1:$p" --db "$work/bench.db" \
     --rate-limit 0 --auth-rate 0 --jwt-secret bench-secret --log-level warn --static-dir "$work" "$@" \
     2>>"$work/server.log" &
   launched=$!
   for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && return 0
+    curl -sfk "$scheme://127.0.0.1:$p/healthz" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
   echo "server did not start" >&2

@@ -31,17 +31,19 @@ double decimal(const std::string& flag, const std::string& v) {
 }  // namespace
 
 target parse_url(const std::string& url) {
-  constexpr std::string_view scheme = "ws://";
-  if (!std::string_view(url).starts_with(scheme)) {
-    throw usage_error("--url: expected ws://host:port");
+  constexpr std::string_view plain = "ws://";
+  constexpr std::string_view tls = "wss://";
+  const bool is_tls = std::string_view(url).starts_with(tls);
+  if (!is_tls && !std::string_view(url).starts_with(plain)) {
+    throw usage_error("--url: expected ws://host:port or wss://host:port");
   }
-  auto rest = url.substr(scheme.size());
+  auto rest = url.substr(is_tls ? tls.size() : plain.size());
   rest = rest.substr(0, rest.find('/'));
   const auto hp = config::parse_host_port(rest);
   if (!hp || hp->port == 0) {
-    throw usage_error("--url: expected ws://host:port");
+    throw usage_error("--url: expected ws://host:port or wss://host:port");
   }
-  return {hp->host, hp->port};
+  return {hp->host, hp->port, is_tls};
 }
 
 options parse_options(const std::vector<std::string>& args) {
@@ -106,7 +108,7 @@ options parse_options(const std::vector<std::string>& args) {
 }
 
 std::string usage() {
-  return R"(usage: parley-bench [--url ws://host:port]... [cycle|fanout|connections] [options]
+  return R"(usage: parley-bench [--url ws[s]://host:port]... [cycle|fanout|connections] [options]
 
 Signs up / logs in its own users over HTTP (--users, default 10, reused), then runs:
   cycle (default)  -w WORKERS (10) each run -r CASES (1000): connect, join, send and await the
@@ -119,9 +121,11 @@ Signs up / logs in its own users over HTTP (--users, default 10, reused), then r
                    publisher i and subscriber j over channels i % C and j % C.
   connections      --connections N (1000) idle sessions held for --duration S seconds.
 Common: --url (repeat to spread sessions over instances), --threads T (cores), --json.
+A wss:// URL speaks TLS (1.2 or later) for the sign-ups, logins and sessions WITHOUT checking
+the server's certificate: for test servers only, never where the server's identity matters.
 Reports parley-bench's own CPU time for the run (per case for cycle); --server-pid PID adds
 that server process's CPU time, read from /proc (same host only), to tell which side limits.
-fanout --publisher-url ws://host:port puts every publisher on that instance (and the
+fanout --publisher-url ws[s]://host:port puts every publisher on that instance (and the
 subscribers on the --url ones): a cross-instance fanout. A publisher's window is then
 acknowledged by its channel's first subscriber, not by its own echo.
 To a 127.x.x.x target, connections come from 127.0.0.1, .2, ... once a run plans more of them

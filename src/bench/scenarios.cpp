@@ -81,15 +81,22 @@ result run_scenario(const options& o, const std::vector<std::string>& tokens,
   setup s{o, {}, tokens, {}, {}, std::move(on_progress)};
   asio::io_context resolver_ctx;
   tcp::resolver resolver(resolver_ctx);
+  const auto address_of = [&](const target& u) {
+    if (u.tls && !s.tls) {
+      s.tls = std::make_unique<asio::ssl::context>(make_tls_context());
+    }
+    return server_address{*resolver.resolve(u.host, std::to_string(u.port)).begin(), u.host,
+                          u.tls ? s.tls.get() : nullptr};
+  };
   for (const auto& u : o.urls) {
-    s.endpoints.push_back(*resolver.resolve(u.host, std::to_string(u.port)).begin());
+    s.endpoints.push_back(address_of(u));
   }
   if (o.publisher_url) {
-    s.publisher_endpoint =
-        *resolver.resolve(o.publisher_url->host, std::to_string(o.publisher_url->port)).begin();
+    s.publisher_endpoint = address_of(*o.publisher_url);
   }
-  s.sources = source_addresses_needed(s.endpoints.front().address(), planned_connections(o),
-                                      ephemeral_ports(), o.source_addresses);
+  s.sources =
+      source_addresses_needed(s.endpoints.front().endpoint.address(), planned_connections(o),
+                              ephemeral_ports(), o.source_addresses);
   for (unsigned i = 0; i < o.threads; ++i) {
     s.threads.push_back(std::make_unique<worker_thread>());
   }

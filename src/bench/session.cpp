@@ -13,10 +13,13 @@ using asio::awaitable;
 using asio::ip::tcp;
 using util::with_error;
 
-awaitable<std::unique_ptr<ws_stream>> open_session(const tcp::endpoint& ep,
+awaitable<std::unique_ptr<ws_stream>> open_session(const server_address& to,
                                                    const std::string& token, tally& stats,
                                                    std::optional<asio::ip::address_v4> source) {
-  auto ws = std::make_unique<ws_stream>(co_await asio::this_coro::executor);
+  const auto executor = co_await asio::this_coro::executor;
+  auto ws = to.tls ? std::make_unique<ws_stream>(executor, *to.tls)
+                   : std::make_unique<ws_stream>(executor);
+  const auto& ep = to.endpoint;
   auto& tcp_layer = beast::get_lowest_layer(*ws);
   if (source) {
     // The port is picked at connect time (IP_BIND_ADDRESS_NO_PORT), per destination, so each
@@ -42,6 +45,14 @@ awaitable<std::unique_ptr<ws_stream>> open_session(const tcp::endpoint& ep,
     co_return nullptr;
   }
   tcp_layer.socket().set_option(tcp::no_delay(true));
+  if (auto* tls = ws->next_layer().tls()) {
+    name_server(tls->native_handle(), to.host);
+    auto [tec] = co_await tls->async_handshake(asio::ssl::stream_base::client, with_error);
+    if (tec) {
+      stats.error("TLS handshake: " + tec.message());
+      co_return nullptr;
+    }
+  }
   auto [hec] =
       co_await ws->async_handshake(ep.address().to_string(), "/ws?token=" + token, with_error);
   if (hec) {

@@ -4,14 +4,18 @@
 #include <boost/json.hpp>
 
 #include "support/chat_server.hpp"
+#include "support/temp_dir.hpp"
+#include "support/tls_client.hpp"
 
 using namespace parley::test;
 namespace json = boost::json;
 
 namespace {
 
-json::object run_bench(const chat_server& s, std::vector<std::string> args) {
-  args.insert(args.begin(), {"--url", "ws://127.0.0.1:" + std::to_string(s.port())});
+/// Runs parley-bench against `s` with a `scheme`:// URL and returns its JSON report.
+json::object run_bench(const chat_server& s, std::vector<std::string> args,
+                       const std::string& scheme = "ws") {
+  args.insert(args.begin(), {"--url", scheme + "://127.0.0.1:" + std::to_string(s.port())});
   args.push_back("--json");
   auto r = run_to_exit(s.dir.path(), args, {}, std::chrono::seconds(60), PARLEY_BENCH_BINARY);
   INFO(r.output);
@@ -47,6 +51,30 @@ TEST_CASE("parley-bench fanout delivers every message to every subscriber") {
   CHECK(j.at("duplicated") == 0);
   CHECK(j.at("out_of_order") == 0);
   CHECK(j.at("errors") == 0);
+}
+
+TEST_CASE("parley-bench over wss:// signs in, delivers every message and closes cleanly") {
+  temp_dir keys;
+  const auto cert = make_certificate(keys.path(), "server", "localhost");
+  // This server speaks only TLS: a plain request or upgrade would fail the run.
+  chat_server s(
+      {"--rate-limit", "0", "--tls-cert", cert.cert.string(), "--tls-key", cert.key.string()});
+  const auto j = run_bench(s,
+                           {"fanout", "--subscribers", "20", "--publishers", "2", "--rate", "50",
+                            "--duration", "1", "--threads", "2"},
+                           "wss");
+  const auto sent = j.at("sent").as_int64();
+  CHECK(sent >= 80);
+  CHECK(j.at("deliveries").as_int64() == sent * 20);
+  CHECK(j.at("lost") == 0);
+  CHECK(j.at("duplicated") == 0);
+  CHECK(j.at("out_of_order") == 0);
+  CHECK(j.at("errors") == 0);
+
+  // Each case ends with a WebSocket close, and so with the TLS teardown.
+  const auto cycle = run_bench(s, {"cycle", "-w", "2", "-r", "10", "--threads", "1"}, "wss");
+  CHECK(cycle.at("cases") == 20);
+  CHECK(cycle.at("errors") == 0);
 }
 
 TEST_CASE("parley-bench connections opens and holds idle sessions") {

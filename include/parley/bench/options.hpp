@@ -8,10 +8,11 @@
 
 namespace parley::bench {
 
-/// A server to load: ws://host:port (the path is always /ws).
+/// A server to load: ws://host:port or wss://host:port (the path is always /ws).
 struct target {
   std::string host;
   std::uint16_t port = 0;
+  bool tls = false;  ///< wss://: HTTPS for the accounts, WebSocket over TLS for the sessions
 };
 
 enum class scenario { cycle, fanout, connections };
@@ -45,7 +46,7 @@ struct usage_error : std::runtime_error {
 /// Parses argv without the program name; throws usage_error.
 options parse_options(const std::vector<std::string>& args);
 
-/// Parses ws://host:port[/...]; throws usage_error.
+/// Parses ws://host:port[/...] or wss://host:port[/...]; throws usage_error.
 target parse_url(const std::string& url);
 
 std::string usage();

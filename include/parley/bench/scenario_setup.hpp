@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "parley/bench/options.hpp"
 #include "parley/bench/report.hpp"
 #include "parley/bench/scenarios.hpp"
+#include "parley/bench/session.hpp"
 #include "parley/bench/source_addresses.hpp"
 
 // Private to the bench module: what run_scenario prepares and every scenario runs on.
@@ -35,12 +37,12 @@ struct worker_thread {
 /// Everything a scenario needs to open sessions.
 struct setup {
   const options& opts;
-  std::vector<boost::asio::ip::tcp::endpoint> endpoints;
+  std::vector<server_address> endpoints;
   const std::vector<std::string>& tokens;
-  std::optional<boost::asio::ip::tcp::endpoint> publisher_endpoint;
+  std::optional<server_address> publisher_endpoint;
   std::vector<std::unique_ptr<worker_thread>> threads;
 
-  const boost::asio::ip::tcp::endpoint& endpoint_for(std::size_t i) const {
+  const server_address& endpoint_for(std::size_t i) const {
     return endpoints[i % endpoints.size()];
   }
   /// The address the next connection binds to; none when one address is enough.
@@ -56,6 +58,8 @@ struct setup {
   progress_fn on_progress;
   unsigned sources = 1;  ///< loopback source addresses connections rotate over
   std::atomic<std::uint64_t> connects{0};
+  /// Shared by every wss:// connection of the run; null when there are none.
+  std::unique_ptr<boost::asio::ssl::context> tls{};
 
   /// Runs every thread's io_context to completion, reporting progress meanwhile.
   void run();

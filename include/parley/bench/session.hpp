@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "parley/bench/client_stream.hpp"
 #include "parley/bench/report.hpp"
 #include "parley/util/with_error.hpp"
 
@@ -21,7 +22,14 @@
 // scenarios.
 namespace parley::bench {
 
-using ws_stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+using ws_stream = boost::beast::websocket::stream<client_stream>;
+
+/// Where sessions connect.
+struct server_address {
+  boost::asio::ip::tcp::endpoint endpoint;
+  std::string host;                          ///< as the URL named it, for TLS's SNI
+  boost::asio::ssl::context* tls = nullptr;  ///< wss://: the context; null for ws://
+};
 
 inline constexpr auto poll_interval = std::chrono::milliseconds(5);
 
@@ -35,10 +43,10 @@ boost::asio::awaitable<void> wait_until(Done done, std::chrono::steady_clock::ti
   }
 }
 
-/// Connects to `ep` (from `source` when set), upgrades with `token` and reads the hello; null,
-/// counted in `stats`, on any failure.
+/// Connects to `to` (from `source` when set), shakes hands with TLS for wss://, upgrades with
+/// `token` and reads the hello; null, counted in `stats`, on any failure.
 boost::asio::awaitable<std::unique_ptr<ws_stream>> open_session(
-    const boost::asio::ip::tcp::endpoint& ep, const std::string& token, tally& stats,
+    const server_address& to, const std::string& token, tally& stats,
     std::optional<boost::asio::ip::address_v4> source);
 
 /// Sends a frame and reads until the frame carrying `ref`; false (counted) on error replies.

@@ -45,6 +45,7 @@ TEST_CASE("bench options") {
   REQUIRE(o.urls.size() == 2);
   CHECK(o.urls[0].port == 9000);
   CHECK(o.urls[1].host == "::1");
+  CHECK_FALSE(o.urls[0].tls);
   CHECK(o.subscribers == 1000);
   CHECK(o.publishers == 2);
   CHECK(o.rate == 100);
@@ -58,6 +59,11 @@ TEST_CASE("bench options") {
   CHECK(o.seed_compat);
   CHECK(o.urls[0].port == 8080);
   CHECK_THROWS_AS(parse_options({"--url", "http://x:1"}), usage_error);
+  const auto tls = parse_url("wss://localhost:8443/ws");
+  CHECK(tls.tls);
+  CHECK(tls.host == "localhost");
+  CHECK(tls.port == 8443);
+  CHECK_THROWS_AS(parse_options({"--url", "wss://x"}), usage_error);
   CHECK_THROWS_AS(parse_options({"-w", "zero"}), usage_error);
   CHECK_THROWS_AS(parse_options({"--rate"}), usage_error);
   CHECK_THROWS_AS(parse_options({"--bogus"}), usage_error);
@@ -127,6 +133,7 @@ TEST_CASE("the --publisher-url option puts the fanout's publishers on one instan
   REQUIRE(o.urls.size() == 1);
   CHECK(o.urls[0].port == 9001);
   CHECK_FALSE(parse_options({"fanout"}).publisher_url);
+  CHECK(parse_options({"fanout", "--publisher-url", "wss://127.0.0.1:9002"}).publisher_url->tls);
   CHECK_THROWS_AS(parse_options({"--publisher-url", "http://x:1"}), usage_error);
 }
 
