@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "support/run_until.hpp"
+
 namespace parley::test {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -25,19 +27,6 @@ namespace {
 
 const asio::ip::tcp::endpoint server(std::uint16_t port) {
   return {asio::ip::make_address("127.0.0.1"), port};
-}
-
-/// Runs `ioc` until `done` or the deadline; false at the deadline.
-template <class Done>
-bool run_until(asio::io_context& ioc, std::chrono::milliseconds deadline, Done done) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (int i = 0; i < 1'000'000 && !done() && std::chrono::steady_clock::now() < until; ++i) {
-    ioc.run_one_until(until);
-    if (ioc.stopped()) {
-      ioc.restart();
-    }
-  }
-  return done();
 }
 
 std::string common_name(SSL* ssl) {
@@ -188,32 +177,25 @@ json::object wss_client::read_any(std::chrono::milliseconds deadline) {
 }
 
 json::object wss_client::read_type(const std::string& type, std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (int i = 0; i < 10'000; ++i) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    auto frame = read_any(std::max(left, 0ms));
-    if (frame.at("type").as_string() == type) {
-      return frame;
-    }
+  auto frame =
+      read_until([this](auto left) { return std::optional(read_any(left)); },
+                 [&](const json::object& f) { return f.at("type").as_string() == type; }, deadline);
+  if (!frame) {
+    throw std::runtime_error("no " + type + " frame over WSS");
   }
-  throw std::runtime_error("no " + type + " frame over WSS");
+  return *frame;
 }
 
 json::object wss_client::request(json::object frame, std::chrono::milliseconds deadline) {
   const auto ref = "r" + std::to_string(next_ref_++);
   frame["ref"] = ref;
   send(frame);
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (int i = 0; i < 10'000; ++i) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    auto reply = read_any(std::max(left, 0ms));
-    if (const auto* r = reply.if_contains("ref"); r != nullptr && r->as_string() == ref) {
-      return reply;
-    }
+  auto reply = read_until([this](auto left) { return std::optional(read_any(left)); },
+                          [&](const json::object& f) { return replies_to(f, ref); }, deadline);
+  if (!reply) {
+    throw std::runtime_error("no reply over WSS to " + json::serialize(frame));
   }
-  throw std::runtime_error("no reply over WSS to " + json::serialize(frame));
+  return *reply;
 }
 
 }  // namespace parley::test

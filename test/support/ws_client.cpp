@@ -6,26 +6,13 @@
 
 #include <stdexcept>
 
+#include "support/run_until.hpp"
+
 namespace parley::test {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace json = boost::json;
-
-namespace {
-
-template <class Done>
-void run_until(asio::io_context& ioc, std::chrono::milliseconds deadline, Done done) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!done() && std::chrono::steady_clock::now() < until) {
-    ioc.run_one_until(until);
-    if (ioc.stopped()) {
-      ioc.restart();
-    }
-  }
-}
-
-}  // namespace
 
 ws_client::ws_client(std::uint16_t port, const std::string& token) : ws_(ioc_) {
   bool finished = false;
@@ -120,38 +107,25 @@ json::object ws_client::read(std::chrono::milliseconds deadline) {
 }
 
 json::object ws_client::read_type(const std::string& type, std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (int i = 0; i < 10000; ++i) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    auto frame = try_read(std::max(left, 0ms));
-    if (!frame) {
-      break;
-    }
-    if (frame->at("type").as_string() == type) {
-      return *frame;
-    }
+  auto frame =
+      read_until([this](auto left) { return try_read(left); },
+                 [&](const json::object& f) { return f.at("type").as_string() == type; }, deadline);
+  if (!frame) {
+    throw std::runtime_error("no '" + type + "' frame within the deadline");
   }
-  throw std::runtime_error("no '" + type + "' frame within the deadline");
+  return *frame;
 }
 
 json::object ws_client::request(json::object frame, std::chrono::milliseconds deadline) {
   const auto ref = "r" + std::to_string(next_ref_++);
   frame["ref"] = ref;
   send(frame);
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (int i = 0; i < 10000; ++i) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    auto reply = try_read(std::max(left, 0ms));
-    if (!reply) {
-      break;
-    }
-    if (const auto* r = reply->if_contains("ref"); r != nullptr && r->as_string() == ref) {
-      return *reply;
-    }
+  auto reply = read_until([this](auto left) { return try_read(left); },
+                          [&](const json::object& f) { return replies_to(f, ref); }, deadline);
+  if (!reply) {
+    throw std::runtime_error("no reply to " + json::serialize(frame));
   }
-  throw std::runtime_error("no reply to " + json::serialize(frame));
+  return *reply;
 }
 
 int ws_client::read_close(std::chrono::milliseconds deadline) {
