@@ -9,6 +9,7 @@
 
 #include "parley/config/dotenv.hpp"
 #include "parley/config/parse.hpp"
+#include "parley/util/ip_address.hpp"
 #include "parley/util/random.hpp"
 
 namespace parley::config {
@@ -172,12 +173,7 @@ const std::vector<option_def>& definitions() {
            if (ec) {
              return "expected comma-separated IP addresses";
            }
-           // A connection from an IPv4 proxy is compared in IPv4 form, even if written mapped.
-           const bool mapped = address.is_v6() && address.to_v6().is_v4_mapped();
-           c.trusted_proxies.push_back(mapped ? boost::asio::ip::make_address_v4(
-                                                    boost::asio::ip::v4_mapped, address.to_v6())
-                                                    .to_string()
-                                              : address.to_string());
+           c.trusted_proxies.push_back(util::unmapped(address));
          }
          return std::nullopt;
        }},

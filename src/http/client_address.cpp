@@ -2,17 +2,12 @@
 
 #include <algorithm>
 
+#include "parley/util/ip_address.hpp"
+
 namespace parley::http {
 namespace ip = boost::asio::ip;
 
 namespace {
-
-ip::address unmapped(const ip::address& a) {
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
-    return ip::make_address_v4(ip::v4_mapped, a.to_v6());
-  }
-  return a;
-}
 
 std::string_view trimmed(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");
@@ -26,7 +21,7 @@ std::string_view trimmed(std::string_view s) {
 
 ip::address client_address(const ip::address& peer, std::string_view forwarded_for,
                            const std::vector<ip::address>& trusted) {
-  const auto tcp_peer = unmapped(peer);
+  const auto tcp_peer = util::unmapped(peer);
   if (forwarded_for.empty() ||
       std::find(trusted.begin(), trusted.end(), tcp_peer) == trusted.end()) {
     return tcp_peer;
@@ -36,7 +31,7 @@ ip::address client_address(const ip::address& peer, std::string_view forwarded_f
       trimmed(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
   boost::system::error_code ec;
   const auto named = ip::make_address(last, ec);
-  return ec ? tcp_peer : unmapped(named);
+  return ec ? tcp_peer : util::unmapped(named);
 }
 
 std::string limit_key(const ip::address& address) {

@@ -74,9 +74,6 @@ server::server(config::config cfg)
       io_(cfg_.threads),
       sign_ins_(cfg_.auth_rate) {
   metrics_.instance_id = cfg_.instance_id;
-  for (const auto& proxy : cfg_.trusted_proxies) {
-    trusted_proxies_.push_back(asio::ip::make_address(proxy));
-  }
   if (!cfg_.tls_cert.empty()) {
     tls_ = std::make_unique<tls::context_store>(cfg_.tls_cert, cfg_.tls_key);
   }
@@ -133,7 +130,7 @@ server::server(config::config cfg)
       new chat::session_services{*store_, *hub_, *messages_, *bus_, memberships_, metrics_});
   services_ = std::unique_ptr<net::services>(
       new net::services{cfg_, metrics_, *sessions_, *api_, *token_sessions_, file_pool_, tls_.get(),
-                        sign_ins_, trusted_proxies_});
+                        sign_ins_, cfg_.trusted_proxies});
 
   const auto endpoint = resolve_listen(cfg_);
   try {

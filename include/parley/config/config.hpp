@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -42,7 +44,8 @@ struct config {
   std::size_t max_connections = 0;
   std::vector<std::string> allowed_origins;
   std::uint32_t auth_rate = 30;  ///< sign-ups and logins per minute from one address; 0 = any
-  std::vector<std::string> trusted_proxies;  ///< addresses, as written by their parser
+  /// IPv4 in IPv4 form even if written mapped (util::unmapped), as connections are compared.
+  std::vector<boost::asio::ip::address> trusted_proxies;
 };
 
 /// One configurable key: its environment name, its flag, its default as documented, its meaning.

@@ -58,8 +58,6 @@ class server {
   std::unique_ptr<chat::session_services> sessions_;
   std::unique_ptr<tls::context_store> tls_;
   auth::attempt_limiter sign_ins_;
-  std::vector<boost::asio::ip::address>
-      trusted_proxies_;  ///< with PARLEY_TLS_CERT and PARLEY_TLS_KEY
   std::unique_ptr<net::services> services_;
   std::unique_ptr<net::listener> listener_;
   std::unique_ptr<boost::asio::steady_timer> sweep_timer_;  ///< on io_'s first context

@@ -176,7 +176,9 @@ TEST_CASE("sign-in limit and trusted proxies: defaults, values, bad values") {
           .cfg;
   CHECK(set.auth_rate == 0);
   // Mapped IPv4 is kept in IPv4 form, the form connections are compared in.
-  CHECK(set.trusted_proxies == std::vector<std::string>{"10.0.0.2", "2001:db8::1", "127.0.0.1"});
+  CHECK(set.trusted_proxies == std::vector{boost::asio::ip::make_address("10.0.0.2"),
+                                           boost::asio::ip::make_address("2001:db8::1"),
+                                           boost::asio::ip::make_address("127.0.0.1")});
   CHECK_THROWS_WITH(load({"--trusted-proxies", "10.0.0.2,proxy.example"}, {}, std::nullopt),
                     Catch::Contains("IP addresses"));
   CHECK_THROWS_WITH(load({"--auth-rate", "-1"}, {}, std::nullopt), Catch::Contains("--auth-rate"));
