@@ -78,9 +78,10 @@ spawned spawn(const std::filesystem::path& dir, const std::vector<std::string>& 
 }  // namespace
 
 std::string sanitizer_report(const std::string& log) {
-  // ASan and LSan open with "==pid==ERROR: ...Sanitizer", UBSan with "file:line:col: runtime
-  // error:"; what follows is the report.
-  static const std::regex start(R"(==[0-9]+==ERROR: [A-Za-z]+Sanitizer|: runtime error: )");
+  // ASan and LSan open with "==pid==ERROR: ...Sanitizer", TSan with "WARNING: ThreadSanitizer",
+  // UBSan with "file:line:col: runtime error:"; what follows is the report.
+  static const std::regex start(
+      R"(==[0-9]+==ERROR: [A-Za-z]+Sanitizer|WARNING: ThreadSanitizer|: runtime error: )");
   std::smatch m;
   if (!std::regex_search(log, m, start)) {
     return {};

@@ -67,8 +67,8 @@ class server_process {
   std::thread reader_;
 };
 
-/// The first AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer report in a
-/// process's output, from its first line on (bounded); empty when there is none.
+/// The first AddressSanitizer, LeakSanitizer, ThreadSanitizer or UndefinedBehaviorSanitizer report
+/// in a process's output, from its first line on (bounded); empty when there is none.
 std::string sanitizer_report(const std::string& log);
 
 /// The result of running the binary to completion.
