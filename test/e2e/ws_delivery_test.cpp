@@ -79,6 +79,7 @@ TEST_CASE("join with since replays stored messages, then live ones, with no gap 
   // A second writer keeps sending while the reader joins with since.
   std::atomic<bool> stop{false};
   std::atomic<int> sent{0};
+  std::atomic<bool> writer_done{false};
   std::string writer_error;
   std::thread background([&] {
     try {
@@ -91,9 +92,14 @@ TEST_CASE("join with since replays stored messages, then live ones, with no gap 
     } catch (const std::exception& e) {
       writer_error = e.what();
     }
+    writer_done = true;
   });
-  while (sent < 50) {
-    std::this_thread::yield();
+  // Bounded: a writer that fails early ends the wait, and its error is checked after the join.
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  for (int i = 0;
+       i < 1'000'000 && sent < 50 && !writer_done && std::chrono::steady_clock::now() < give_up;
+       ++i) {
+    std::this_thread::sleep_for(1ms);
   }
   auto reader = s.connect("reader");
   const auto joined = reader->request({{"type", "join"}, {"channel", "stream"}, {"since", 100}});
@@ -193,10 +199,19 @@ TEST_CASE("SIGTERM closes every WebSocket with 1001 and exits 0") {
   a->request({{"type", "join"}, {"channel", "bye"}});
   const auto sent = a->request({{"type", "send"}, {"channel", "bye"}, {"text", "last words"}});
   REQUIRE(str(sent, "type") == "message");
-  std::thread stopper([&] { CHECK(s.process->terminate() == 0); });
+  // Catch2's assertions are for the test's own thread: the stopper only records the exit status.
+  int exit_status = -2;
+  std::thread stopper([&] {
+    try {
+      exit_status = s.process->terminate();
+    } catch (const std::exception&) {
+      exit_status = -3;  // no exit within the deadline
+    }
+  });
   CHECK(a->read_close() == 1001);
   CHECK(b->read_close() == 1001);
   stopper.join();
+  CHECK(exit_status == 0);
   s.restart();
   auto c = s.connect("carol");
   const auto h = c->request({{"type", "history"}, {"channel", "bye"}});
