@@ -87,8 +87,12 @@ void check_signed_then_mutated(FuzzedDataProvider& input) {
 
   const auto verified = auth::verify_jwt(token, secret, now);
   // JSON carries only UTF-8: other bytes in a claim cannot round-trip, and parley never puts any
-  // there (usernames are ASCII, jtis hex).
-  if (parley::util::utf8_length(claims.username) && parley::util::utf8_length(claims.jti)) {
+  // there (usernames are ASCII, jtis hex). A token issued further ahead than the allowed clock
+  // skew is refused however well it is signed.
+  const bool issued_ahead = claims.issued_at > now + auth::max_clock_skew_s;
+  if (issued_ahead) {
+    PARLEY_FUZZ_CHECK(!verified.ok());
+  } else if (parley::util::utf8_length(claims.username) && parley::util::utf8_length(claims.jti)) {
     PARLEY_FUZZ_CHECK(verified.ok());
     PARLEY_FUZZ_CHECK(verified.value.user_id == claims.user_id);
     PARLEY_FUZZ_CHECK(verified.value.username == claims.username);
