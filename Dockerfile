@@ -8,7 +8,7 @@ RUN rm -rf build && bash scripts/build.sh -DPARLEY_TESTS=OFF
 
 FROM debian:12
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends libsqlite3-0 libhiredis0.14 libssl3 \
+ && apt-get install -y -qq --no-install-recommends libsqlite3-0 libhiredis0.14 libssl3 libpq5 \
       libboost-json1.81.0 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /srv/parley

@@ -3,9 +3,10 @@
 #include "parley/store/uploads.hpp"
 
 #include <chrono>
+#include <map>
+#include <stdexcept>
 
 #include "parley/log/log.hpp"
-#include "parley/store/channels.hpp"
 
 namespace parley::chat {
 
@@ -28,14 +29,6 @@ void message_log::append(outgoing_message m) {
   });
 }
 
-std::int64_t message_log::next_id(store::database& db, std::int64_t channel_id) {
-  auto it = last_ids_.find(channel_id);
-  if (it == last_ids_.end()) {
-    it = last_ids_.emplace(channel_id, store::last_message_id(db, channel_id)).first;
-  }
-  return ++it->second;
-}
-
 void message_log::flush(store::database& db) {
   flush_scheduled_ = false;
   auto batch = std::move(pending_);
@@ -44,16 +37,31 @@ void message_log::flush(store::database& db) {
     return;
   }
   const auto started = std::chrono::steady_clock::now();
-  // Sequences are read inside each transaction: other instances may share the database file.
-  last_ids_.clear();
   try {
     store::transaction tx(db);
+    // Each channel's ids are reserved first, in ascending channel order: instances sharing the
+    // database then take the channels' row locks in one order and never deadlock.
+    std::map<std::int64_t, std::int64_t> next_ids;
+    for (const auto& m : batch) {
+      ++next_ids[m.channel_id];
+    }
+    auto& reserve = db.prepare(
+        "UPDATE channels SET last_message_id = last_message_id + ? WHERE id = ? "
+        "RETURNING last_message_id");
+    for (auto& [channel_id, next] : next_ids) {
+      reserve.reset();
+      reserve.bind(1, next).bind(2, channel_id);
+      if (!reserve.step()) {
+        throw std::runtime_error("channel " + std::to_string(channel_id) + " is gone");
+      }
+      next = reserve.column_int64(0) - next + 1;
+    }
+    reserve.reset();
     auto& insert = db.prepare(
         "INSERT INTO messages(channel_id, id, user_id, sender, text, ts) VALUES (?, ?, ?, ?, ?, "
         "?)");
-    std::unordered_map<std::int64_t, std::int64_t> touched;
     for (auto& m : batch) {
-      m.id = next_id(db, m.channel_id);
+      m.id = next_ids[m.channel_id]++;
       insert.reset();
       insert.bind(1, m.channel_id)
           .bind(2, m.id)
@@ -65,12 +73,6 @@ void message_log::flush(store::database& db) {
       if (!m.attachments.empty()) {
         store::attach_uploads(db, m.channel_id, m.id, m.attachments);
       }
-      touched[m.channel_id] = m.id;
-    }
-    auto& bump = db.prepare("UPDATE channels SET last_message_id = ? WHERE id = ?");
-    for (const auto& [channel_id, last] : touched) {
-      bump.reset();
-      bump.bind(1, last).bind(2, channel_id).run();
     }
     tx.commit();
   } catch (const std::exception& e) {

@@ -134,8 +134,9 @@ awaitable<upload_answer> store_body(http_stream& stream, beast::flat_buffer& buf
                        done.sha256,
                        util::unix_seconds()};
   auto storing = svc.chat.db.run([spool, record](store::database& db) {
-    // Under the write lock, like the sweep: no instance deletes this file in between.
+    // Under the uploads lock, like the sweep: no instance deletes this file in between.
     store::transaction tx(db);
+    store::lock_uploads(db);
     store::insert_upload(db, record);
     spool->place(record.sha256);  // last: if it fails, the record rolls back with nothing placed
     tx.commit();

@@ -10,6 +10,8 @@
 #include "parley/chat/local_bus.hpp"
 #include "parley/cluster/redis_bus.hpp"
 #include "parley/log/log.hpp"
+#include "parley/postgres/connection_url.hpp"
+#include "parley/postgres/pg_database.hpp"
 #include "parley/proto/server_frames.hpp"
 #include "parley/store/revoked_tokens.hpp"
 #include "parley/store/uploads.hpp"
@@ -30,6 +32,10 @@ constexpr std::chrono::seconds drain_deadline{8};
 constexpr unsigned max_hash_threads = 2;
 /// Upload reads and writes wait on the disk, not the CPU: a few threads keep several moving.
 constexpr unsigned file_threads = 2;
+/// PostgreSQL connections (each with its thread) for request-answer jobs, besides the writer's:
+/// enough to keep sign-ins, joins and history reads from queueing behind each other, few enough
+/// that a hundred instances stay within a default max_connections of the server.
+constexpr int postgres_readers = 3;
 /// The longest wait between two sweeps of unattached uploads.
 constexpr std::chrono::seconds max_sweep_interval{3600};
 
@@ -89,7 +95,13 @@ server::server(config::config cfg)
     }
     upload::remove_leftover_spools(cfg_.upload_dir);
   }
-  store_ = std::make_unique<store::store>(cfg_.db_path);
+  if (postgres::is_postgres_url(cfg_.db_path)) {
+    store_ = std::make_unique<store::store>(
+        [url = cfg_.db_path] { return std::make_unique<postgres::pg_database>(url); },
+        postgres_readers);
+  } else {
+    store_ = std::make_unique<store::store>(cfg_.db_path);
+  }
   tokens_.load(store_->run_blocking(
       [](store::database& db) { return store::load_revoked_tokens(db, util::unix_seconds()); }));
 
@@ -167,7 +179,8 @@ int server::run() {
   listener_->start();
   PARLEY_LOG(info, "server") << "listening on " << endpoint_text(listener_->local_endpoint())
                              << " (instance " << cfg_.instance_id << ", " << io_.size()
-                             << " I/O threads, database " << cfg_.db_path << ", schema "
+                             << " I/O threads, database "
+                             << postgres::without_password(cfg_.db_path) << ", schema "
                              << store_->schema_version() << ", " << (tls_ ? "HTTPS/WSS, " : "")
                              << (cfg_.redis ? "cluster over Redis " + cfg_.redis->host + ":" +
                                                   std::to_string(cfg_.redis->port)

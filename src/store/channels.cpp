@@ -84,16 +84,20 @@ std::optional<model::channel_row> create_channel(database& db, std::string_view 
                                                  std::int64_t now_s) {
   auto& q = db.prepare(
       "INSERT INTO channels(name, kind, created_by, created_at) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT(name) DO NOTHING");
-  q.bind(1, name).bind(2, kind).bind(3, creator_id).bind(4, now_s).run();
-  if (db.changes() == 0) {
+      "ON CONFLICT(name) DO NOTHING RETURNING id");
+  q.bind(1, name).bind(2, kind).bind(3, creator_id).bind(4, now_s);
+  if (!q.step()) {
     return std::nullopt;
   }
-  return model::channel_row{db.last_insert_rowid(), std::string(name), std::string(kind)};
+  model::channel_row out{q.column_int64(0), std::string(name), std::string(kind)};
+  q.reset();
+  return out;
 }
 
 void add_member(database& db, std::int64_t channel_id, std::int64_t user_id, std::int64_t now_s) {
-  db.prepare("INSERT OR IGNORE INTO memberships(channel_id, user_id, joined_at) VALUES (?, ?, ?)")
+  db.prepare(
+        "INSERT INTO memberships(channel_id, user_id, joined_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING")
       .bind(1, channel_id)
       .bind(2, user_id)
       .bind(3, now_s)
@@ -113,19 +117,18 @@ void remove_member(database& db, std::int64_t channel_id, std::int64_t user_id) 
 
 std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_t channel_id,
                                  std::int64_t id) {
-  db.prepare(
-        "INSERT INTO read_markers(user_id, channel_id, message_id) "
-        "VALUES (?1, ?2, MIN(?3, (SELECT last_message_id FROM channels WHERE id = ?2))) "
-        "ON CONFLICT(user_id, channel_id) DO UPDATE SET message_id = "
-        "MAX(message_id, excluded.message_id)")
-      .bind(1, user_id)
-      .bind(2, channel_id)
-      .bind(3, id)
-      .run();
-  auto& q = db.prepare("SELECT message_id FROM read_markers WHERE user_id = ? AND channel_id = ?");
-  q.bind(1, user_id).bind(2, channel_id);
-  q.step();
-  const auto marker = q.column_int64(0);
+  // CASE rather than MIN/MAX: SQLite's two-argument MIN is LEAST in PostgreSQL. The casts type
+  // the parameters for PostgreSQL, which cannot infer them in a SELECT list.
+  auto& q = db.prepare(
+      "INSERT INTO read_markers(user_id, channel_id, message_id) "
+      "SELECT CAST(?1 AS BIGINT), id, CASE WHEN CAST(?3 AS BIGINT) < last_message_id THEN ?3 "
+      "ELSE last_message_id END FROM channels WHERE id = ?2 "
+      "ON CONFLICT(user_id, channel_id) DO UPDATE SET message_id = "
+      "CASE WHEN excluded.message_id > read_markers.message_id THEN excluded.message_id "
+      "ELSE read_markers.message_id END "
+      "RETURNING message_id");
+  q.bind(1, user_id).bind(2, channel_id).bind(3, id);
+  const auto marker = q.step() ? q.column_int64(0) : 0;
   q.reset();
   return marker;
 }

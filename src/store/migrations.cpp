@@ -4,10 +4,39 @@
 
 namespace parley::store {
 
+namespace {
+
+/// Holds PostgreSQL's session-level advisory lock for migrations while it lives.
+class migration_lock {
+ public:
+  explicit migration_lock(database& db) : db_(db) {
+    if (db_.dialect() == dialect::postgres) {
+      db_.exec("SELECT pg_advisory_lock(1885434739)");  // "parl" in ASCII
+    }
+  }
+  migration_lock(const migration_lock&) = delete;
+  migration_lock& operator=(const migration_lock&) = delete;
+  ~migration_lock() {
+    if (db_.dialect() == dialect::postgres) {
+      try {
+        db_.exec("SELECT pg_advisory_unlock(1885434739)");
+      } catch (const std::exception&) {
+        // The connection is gone, and the lock with it.
+      }
+    }
+  }
+
+ private:
+  database& db_;
+};
+
+}  // namespace
+
 migrate_outcome migrate(database& db, const std::vector<migration>& steps) {
+  const migration_lock lock(db);
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
   migrate_outcome out;
   {
     auto& q = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
@@ -44,7 +73,7 @@ migrate_outcome migrate(database& db, const std::vector<migration>& steps) {
           .bind(3, util::unix_seconds())
           .run();
       tx.commit();
-    } catch (const sqlite_error& e) {
+    } catch (const database_error& e) {
       throw migration_error("migration " + step.name + " failed: " + e.what());
     }
     out.to_version = step.version;

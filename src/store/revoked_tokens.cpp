@@ -3,7 +3,7 @@
 namespace parley::store {
 
 void revoke_token(database& db, std::string_view jti, std::int64_t expires_at) {
-  db.prepare("INSERT OR IGNORE INTO revoked_tokens(jti, expires_at) VALUES (?, ?)")
+  db.prepare("INSERT INTO revoked_tokens(jti, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
       .bind(1, jti)
       .bind(2, expires_at)
       .run();

@@ -8,16 +8,17 @@ std::optional<user> create_user(database& db, std::string_view username,
                                 std::string_view password_hash, std::int64_t now_s) {
   auto& insert = db.prepare(
       "INSERT INTO users(username, username_key, password_hash, created_at) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT(username_key) DO NOTHING");
+      "ON CONFLICT(username_key) DO NOTHING RETURNING id");
   insert.bind(1, username)
       .bind(2, model::username_key(username))
       .bind(3, password_hash)
       .bind(4, now_s);
-  insert.run();
-  if (db.changes() == 0) {
+  if (!insert.step()) {
     return std::nullopt;
   }
-  return user{db.last_insert_rowid(), std::string(username)};
+  user out{insert.column_int64(0), std::string(username)};
+  insert.reset();
+  return out;
 }
 
 std::optional<user_credentials> find_credentials(database& db, std::string_view username) {

@@ -17,51 +17,6 @@ using namespace parley::test;
 namespace json = boost::json;
 using boost::beast::http::verb;
 
-namespace {
-
-void join(ws_client& c, const std::string& channel) {
-  const auto reply = c.request({{"type", "join"}, {"channel", channel}});
-  REQUIRE(str(reply, "type") == "joined");
-}
-
-std::int64_t send_text(ws_client& c, const std::string& channel, const std::string& text) {
-  const auto echo = c.request({{"type", "send"}, {"channel", channel}, {"text", text}});
-  REQUIRE(str(echo, "type") == "message");
-  return echo.at("id").as_int64();
-}
-
-/// Waits for `user_joined`/`user_left` of `user` in `channel`, skipping other frames.
-bool await_user_event(ws_client& c, const std::string& type, const std::string& channel,
-                      const std::string& user, std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (int i = 0; i < 10000; ++i) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    if (left <= 0ms) {
-      return false;
-    }
-    auto f = c.try_read(left);
-    if (!f) {
-      return false;
-    }
-    if (str(*f, "type") == type && str(*f, "channel") == channel && str(*f, "user") == user) {
-      return true;
-    }
-  }
-  return false;
-}
-
-std::vector<std::string> present(ws_client& c, const std::string& channel) {
-  const auto reply = c.request({{"type", "presence"}, {"channel", channel}});
-  std::vector<std::string> out;
-  for (const auto& u : reply.at("users").as_array()) {
-    out.emplace_back(u.as_string());
-  }
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("cluster: messages cross instances in both directions with one id sequence",
           "[cluster]") {
   chat_cluster c(2);

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <regex>
 
-#include "parley/store/database.hpp"
+#include "parley/store/sqlite_database.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -187,7 +187,7 @@ TEST_CASE("channels and history over HTTP") {
 
   // Seed the real database file directly (WAL lets the server keep running).
   {
-    parley::store::database db((f.dir / "parley.db").string());
+    parley::store::sqlite_database db((f.dir / "parley.db").string());
     db.exec(
         "INSERT INTO channels(id, name, kind, created_by, created_at, last_message_id) VALUES "
         "(1, 'general', 'public', 1, 0, 120), (2, 'secret', 'private', 2, 0, 0);"

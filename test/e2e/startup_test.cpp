@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "parley/store/database.hpp"
+#include "parley/store/sqlite_database.hpp"
 
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
@@ -131,7 +131,7 @@ TEST_CASE("a database from a newer binary is refused at start") {
     REQUIRE(s.terminate() == 0);
   }
   {
-    parley::store::database db((dir / "parley.db").string());
+    parley::store::sqlite_database db((dir / "parley.db").string());
     db.exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (9999, 'future', 0)");
   }
   const auto r = run_to_exit(dir.path(), args);

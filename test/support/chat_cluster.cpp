@@ -1,28 +1,51 @@
 #include "support/chat_cluster.hpp"
 
+#include <algorithm>
+
 #include "support/http_client.hpp"
 
 namespace parley::test {
 
-chat_cluster::chat_cluster(int count) : redis(dir.path()) {
-  for (int i = 0; i < count; ++i) {
-    auto args = default_server_args(dir.path());
-    args.insert(args.end(), {"--redis-url", redis.url(), "--instance-id",
-                             std::string(1, static_cast<char>('a' + i)), "--rate-limit", "0"});
-    instances.push_back(std::make_unique<server_process>(dir.path(), args));
+chat_cluster::chat_cluster(cluster_layout how)
+    : layout(how),
+      network(how.separate_hosts ? how.instances : 0),
+      postgres(how.separate_hosts
+                   ? std::make_unique<postgres_server>(dir.path(), network.gateways())
+                   : nullptr),
+      redis(dir.path(), {}, network.gateways()) {
+  if (postgres) {
+    postgres->create_database("parley");
+  }
+  for (int i = 0; i < how.instances; ++i) {
+    const std::string name(1, static_cast<char>('a' + i));
+    auto work = dir.path();
+    auto args = default_server_args(work);
+    if (how.separate_hosts) {
+      work = dir / ("host-" + name);
+      std::filesystem::create_directories(work);
+      args = default_server_args(work);
+      *(std::find(args.begin(), args.end(), "--db") + 1) =
+          postgres->url("parley", network.gateway(i));
+      *(std::find(args.begin(), args.end(), "--listen") + 1) = network.address(i) + ":0";
+    }
+    args.insert(args.end(), {"--redis-url", redis.url_at(network.gateway(i)), "--instance-id", name,
+                             "--rate-limit", "0"});
+    instances.push_back(std::make_unique<server_process>(
+        work, network.args(i, PARLEY_SERVER_BINARY, args), std::map<std::string, std::string>{},
+        network.program(PARLEY_SERVER_BINARY)));
   }
 }
 
 std::string chat_cluster::token(const std::string& username) {
   auto it = tokens.find(username);
   if (it == tokens.end()) {
-    it = tokens.emplace(username, signup_and_login(port(0), username)).first;
+    it = tokens.emplace(username, signup_and_login(at(0), username)).first;
   }
   return it->second;
 }
 
 std::unique_ptr<ws_client> chat_cluster::connect(const std::string& username, int instance) {
-  return std::make_unique<ws_client>(port(instance), token(username));
+  return std::make_unique<ws_client>(at(instance), token(username));
 }
 
 void chat_cluster::kill(int instance) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "support/host_network.hpp"
+#include "support/postgres_server.hpp"
 #include "support/redis_server.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -12,12 +14,24 @@
 
 namespace parley::test {
 
-/// Several real parley instances sharing one database file and JWT secret, joined by a real
-/// redis-server: the cluster of contract guarantee 3, on loopback.
+/// How a chat_cluster is laid out.
+struct cluster_layout {
+  int instances = 2;
+  /// False: the instances share one SQLite file and run on loopback (one host). True: they
+  /// share a PostgreSQL database, and each runs as a host of its own (host_network), in its own
+  /// working directory: no file and no address in common.
+  bool separate_hosts = false;
+};
+
+/// Several real parley instances sharing one database and JWT secret, joined by a real
+/// redis-server: the cluster of contract guarantee 3.
 struct chat_cluster {
-  explicit chat_cluster(int instances);
+  explicit chat_cluster(int instances) : chat_cluster(cluster_layout{instances, false}) {}
+  explicit chat_cluster(cluster_layout layout);
 
   std::uint16_t port(int instance) const { return instances.at(instance)->port(); }
+  /// Where the test reaches an instance.
+  endpoint at(int instance) const { return {network.address(instance), port(instance)}; }
   /// Signs the user up (once, on instance 0) and logs in; cached.
   std::string token(const std::string& username);
   /// A new WebSocket session of the user on one instance.
@@ -26,6 +40,9 @@ struct chat_cluster {
   void kill(int instance);
 
   temp_dir dir;
+  cluster_layout layout;
+  host_network network;
+  std::unique_ptr<postgres_server> postgres;  ///< with separate hosts
   redis_server redis;
   std::vector<std::unique_ptr<server_process>> instances;
   std::map<std::string, std::string> tokens;

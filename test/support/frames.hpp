@@ -25,6 +25,16 @@ std::vector<boost::json::object> read_messages(ws_client& c, const std::string& 
 /// The ids of message frames, in order.
 std::vector<std::int64_t> ids_of(const std::vector<boost::json::object>& messages);
 
+/// Joins the channel (REQUIREs `joined`).
+void join(ws_client& c, const std::string& channel);
+/// Sends text to the channel (REQUIREs the echo) and returns the message's id.
+std::int64_t send_text(ws_client& c, const std::string& channel, const std::string& text);
+/// Waits for `user_joined`/`user_left` of `user` in `channel`, skipping other frames.
+bool await_user_event(ws_client& c, const std::string& type, const std::string& channel,
+                      const std::string& user, std::chrono::milliseconds deadline);
+/// The channel's presence list.
+std::vector<std::string> present(ws_client& c, const std::string& channel);
+
 /// One unlabelled value from the server's /metrics (throws if absent).
 std::uint64_t metric(std::uint16_t port, const std::string& name);
 

@@ -23,9 +23,24 @@ namespace beast_http = beast::http;
 namespace {
 constexpr auto deadline = std::chrono::seconds(10);
 
-asio::ip::tcp::endpoint loopback(std::uint16_t port) {
-  return {asio::ip::make_address("127.0.0.1"), port};
+beast_http::request<beast_http::string_body> build_request(
+    const endpoint& to, beast_http::verb method, const std::string& target, const std::string& body,
+    const std::map<std::string, std::string>& headers) {
+  beast_http::request<beast_http::string_body> req(method, target, 11);
+  req.set(beast_http::field::host, to.host + ":" + std::to_string(to.port));
+  for (const auto& [k, v] : headers) {
+    req.set(k, v);
+  }
+  if (!body.empty() || method == beast_http::verb::post) {
+    if (req[beast_http::field::content_type].empty()) {
+      req.set(beast_http::field::content_type, "application/json");
+    }
+    req.body() = body;
+    req.prepare_payload();
+  }
+  return req;
 }
+
 }  // namespace
 
 boost::json::value http_reply::json() const {
@@ -40,19 +55,7 @@ std::string http_reply::header(const std::string& lower_name) const {
 beast_http::request<beast_http::string_body> build_request(
     std::uint16_t port, beast_http::verb method, const std::string& target, const std::string& body,
     const std::map<std::string, std::string>& headers) {
-  beast_http::request<beast_http::string_body> req(method, target, 11);
-  req.set(beast_http::field::host, "127.0.0.1:" + std::to_string(port));
-  for (const auto& [k, v] : headers) {
-    req.set(k, v);
-  }
-  if (!body.empty() || method == beast_http::verb::post) {
-    if (req[beast_http::field::content_type].empty()) {
-      req.set(beast_http::field::content_type, "application/json");
-    }
-    req.body() = body;
-    req.prepare_payload();
-  }
-  return req;
+  return build_request(endpoint{"127.0.0.1", port}, method, target, body, headers);
 }
 
 http_reply to_reply(const beast_http::response<beast_http::string_body>& res) {
@@ -70,9 +73,14 @@ http_reply to_reply(const beast_http::response<beast_http::string_body>& res) {
 
 http_reply http_call(std::uint16_t port, beast_http::verb method, const std::string& target,
                      const std::string& body, const std::map<std::string, std::string>& headers) {
+  return http_call(endpoint{"127.0.0.1", port}, method, target, body, headers);
+}
+
+http_reply http_call(const endpoint& to, beast_http::verb method, const std::string& target,
+                     const std::string& body, const std::map<std::string, std::string>& headers) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
-  auto req = build_request(port, method, target, body, headers);
+  auto req = build_request(to, method, target, body, headers);
   beast::flat_buffer buffer;
   beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
@@ -81,7 +89,7 @@ http_reply http_call(std::uint16_t port, beast_http::verb method, const std::str
   }
   beast::error_code result;
   stream.expires_after(deadline);
-  stream.async_connect(loopback(port), [&](beast::error_code ec) {
+  stream.async_connect({asio::ip::make_address(to.host), to.port}, [&](beast::error_code ec) {
     if (ec) {
       result = ec;
       return;
@@ -127,13 +135,18 @@ void check_error(const http_reply& r, unsigned status, const std::string& code) 
 
 std::string signup_and_login(std::uint16_t port, const std::string& username,
                              const std::string& password) {
+  return signup_and_login(endpoint{"127.0.0.1", port}, username, password);
+}
+
+std::string signup_and_login(const endpoint& to, const std::string& username,
+                             const std::string& password) {
   const auto creds =
       boost::json::serialize(boost::json::object{{"username", username}, {"password", password}});
-  const auto signup = http_call(port, beast_http::verb::post, "/api/signup", creds);
+  const auto signup = http_call(to, beast_http::verb::post, "/api/signup", creds);
   if (signup.status != 201 && signup.status != 409) {
     throw std::runtime_error("signup failed: " + signup.body);
   }
-  const auto login = http_call(port, beast_http::verb::post, "/api/login", creds);
+  const auto login = http_call(to, beast_http::verb::post, "/api/login", creds);
   if (login.status != 200) {
     throw std::runtime_error("login failed: " + login.body);
   }

@@ -23,8 +23,18 @@ struct http_reply {
   std::string header(const std::string& lower_name) const;
 };
 
+/// Where a test server listens: loopback, unless it runs in a network namespace of its own.
+struct endpoint {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+};
+
 /// Sends one request to 127.0.0.1:port on a fresh connection (10 s deadline for everything).
 http_reply http_call(std::uint16_t port, boost::beast::http::verb method, const std::string& target,
+                     const std::string& body = {},
+                     const std::map<std::string, std::string>& headers = {});
+/// The same to any address.
+http_reply http_call(const endpoint& to, boost::beast::http::verb method, const std::string& target,
                      const std::string& body = {},
                      const std::map<std::string, std::string>& headers = {});
 
@@ -46,6 +56,8 @@ void check_error(const http_reply& r, unsigned status, const std::string& code);
 
 /// POST /api/signup then /api/login; returns the token.
 std::string signup_and_login(std::uint16_t port, const std::string& username,
+                             const std::string& password = "correct horse");
+std::string signup_and_login(const endpoint& to, const std::string& username,
                              const std::string& password = "correct horse");
 
 }  // namespace parley::test

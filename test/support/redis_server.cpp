@@ -4,8 +4,9 @@
 
 namespace parley::test {
 
-redis_server::redis_server(const std::filesystem::path& dir, std::string password)
-    : dir_(dir), password_(std::move(password)) {
+redis_server::redis_server(const std::filesystem::path& dir, std::string password,
+                           std::vector<std::string> more_addresses)
+    : dir_(dir), password_(std::move(password)), addresses_(std::move(more_addresses)) {
   // The port was free when chosen; another process may take it before Redis binds it.
   for (int attempt = 0;; ++attempt) {
     port_ = free_loopback_port();
@@ -24,6 +25,11 @@ std::string redis_server::url(int db) const {
   return url_with_password(password_, db);
 }
 
+std::string redis_server::url_at(const std::string& host) const {
+  return "redis://" + (password_.empty() ? "" : ":" + password_ + "@") + host + ":" +
+         std::to_string(port_);
+}
+
 std::string redis_server::url_with_password(const std::string& password, int db) const {
   return "redis://" + (password.empty() ? "" : ":" + password + "@") +
          "127.0.0.1:" + std::to_string(port_) + (db != 0 ? "/" + std::to_string(db) : "");
@@ -35,8 +41,14 @@ void redis_server::kill() {
 
 void redis_server::start() {
   process_.reset();
-  std::vector<std::string> args{"--port", std::to_string(port_), "--bind", "127.0.0.1",   "--save",
-                                "",       "--appendonly",        "no",     "--daemonize", "no"};
+  std::vector<std::string> args{"--port", std::to_string(port_), "--save", "",       "--appendonly",
+                                "no",     "--daemonize",         "no",     "--bind", "127.0.0.1"};
+  args.insert(args.end(), addresses_.begin(), addresses_.end());
+  if (!addresses_.empty()) {
+    // Protected mode refuses every client off loopback when there is no password; these
+    // addresses are links the test made to its own network namespaces.
+    args.insert(args.end(), {"--protected-mode", "no"});
+  }
   if (!password_.empty()) {
     args.insert(args.end(), {"--requirepass", password_});
   }

@@ -193,11 +193,11 @@ std::optional<int> server_process::wait_exit(std::chrono::milliseconds deadline)
   }
 }
 
-int server_process::terminate(std::chrono::milliseconds deadline) {
+int server_process::terminate(std::chrono::milliseconds deadline, int sig) {
   if (pid_ <= 0) {
     throw std::runtime_error("server already stopped");
   }
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, sig);
   const auto code = wait_exit(deadline);
   if (!code) {
     kill_now();

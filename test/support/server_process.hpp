@@ -1,5 +1,6 @@
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -42,9 +43,9 @@ class server_process {
   /// The port read from the ready line (0 when the pattern has no group).
   std::uint16_t port() const { return port_; }
 
-  /// SIGTERM, then waits up to `deadline` for the exit; returns the exit status (-1 if killed
-  /// by a signal), throws on timeout.
-  int terminate(std::chrono::milliseconds deadline = std::chrono::seconds(10));
+  /// SIGTERM (or `sig`), then waits up to `deadline` for the exit; returns the exit status (-1 if
+  /// killed by a signal), throws on timeout.
+  int terminate(std::chrono::milliseconds deadline = std::chrono::seconds(10), int sig = SIGTERM);
   /// SIGKILL and reap.
   void kill_now();
   /// Sends `sig` (SIGHUP, SIGSTOP, SIGCONT...) to the server and goes on.

@@ -14,17 +14,20 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace json = boost::json;
 
-ws_client::ws_client(std::uint16_t port, const std::string& token) : ws_(ioc_) {
+ws_client::ws_client(std::uint16_t port, const std::string& token)
+    : ws_client(endpoint{"127.0.0.1", port}, token) {}
+
+ws_client::ws_client(const endpoint& to, const std::string& token) : ws_(ioc_) {
   bool finished = false;
   beast::error_code result;
   auto& tcp = beast::get_lowest_layer(ws_);
-  tcp.async_connect({asio::ip::make_address("127.0.0.1"), port}, [&](beast::error_code ec) {
+  tcp.async_connect({asio::ip::make_address(to.host), to.port}, [&](beast::error_code ec) {
     if (ec) {
       result = ec;
       finished = true;
       return;
     }
-    ws_.async_handshake("127.0.0.1", "/ws?token=" + token, [&](beast::error_code ec) {
+    ws_.async_handshake(to.host, "/ws?token=" + token, [&](beast::error_code ec) {
       result = ec;
       finished = true;
     });

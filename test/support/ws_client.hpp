@@ -24,6 +24,8 @@ class ws_client {
   /// Connects to ws://127.0.0.1:port/ws?token=... and completes the handshake (throws on
   /// failure). Reads the hello frame into hello().
   ws_client(std::uint16_t port, const std::string& token);
+  /// The same to any address.
+  ws_client(const endpoint& to, const std::string& token);
   ws_client(const ws_client&) = delete;
   ws_client& operator=(const ws_client&) = delete;
   ~ws_client();

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
 #include <vector>
 
 #include "parley/chat/outgoing_message.hpp"
@@ -13,10 +12,11 @@ namespace parley::chat {
 
 /// Numbers and stores messages with group commit: every append queued on the store thread while
 /// it was busy is written in one transaction, and only after COMMIT are the messages handed on
-/// for delivery ("delivered => stored"). A channel's sequence is channels.last_message_id, read
-/// and advanced inside each batch's transaction: ids are dense, increasing, survive restarts,
-/// and stay one sequence when several instances share the database file (SQLite's write lock
-/// orders their transactions).
+/// for delivery ("delivered => stored"). A channel's sequence is channels.last_message_id,
+/// advanced by each batch's transaction before it inserts: ids are dense, increasing, survive
+/// restarts, and stay one sequence when several instances share the database (SQLite's write
+/// lock, or PostgreSQL's lock on the channel's row until commit, orders their transactions, so
+/// commit order is id order in each channel).
 class message_log {
  public:
   /// Called on the store thread with each committed batch, in id order per channel.
@@ -32,7 +32,6 @@ class message_log {
 
  private:
   void flush(store::database& db);
-  std::int64_t next_id(store::database& db, std::int64_t channel_id);
 
   store::store& store_;
   metrics::registry& metrics_;
@@ -41,7 +40,6 @@ class message_log {
   // Store thread only:
   std::vector<outgoing_message> pending_;
   bool flush_scheduled_ = false;
-  std::unordered_map<std::int64_t, std::int64_t> last_ids_;  ///< this batch's sequences
 };
 
 }  // namespace parley::chat

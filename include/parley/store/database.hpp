@@ -1,85 +1,95 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <memory>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace parley::store {
 
-/// A failed SQLite call; `code` is SQLite's extended result code.
-struct sqlite_error : std::runtime_error {
-  sqlite_error(int code, const std::string& what) : std::runtime_error(what), code(code) {}
-  int code;
-  /// True for UNIQUE / PRIMARY KEY violations.
-  bool is_constraint() const;
+/// The SQL engine behind a database: the few statements whose text differs are chosen by it.
+enum class dialect { sqlite, postgres };
+
+/// A failed database call.
+struct database_error : std::runtime_error {
+  enum class kind {
+    constraint,   ///< a UNIQUE / PRIMARY KEY / foreign key violation
+    unavailable,  ///< the database cannot be reached (connection lost, server down)
+    other,
+  };
+  database_error(kind k, const std::string& what) : std::runtime_error(what), failure(k) {}
+  kind failure;
+  bool is_constraint() const { return failure == kind::constraint; }
 };
 
-/// One prepared statement; reset before each use by database::prepare_cached.
+/// One prepared statement, reset and ready to bind when database::prepare returns it.
+///
+/// SQL is written once for both engines in SQLite's syntax: `?` numbers parameters in order,
+/// `?N` names parameter N (and may repeat); the PostgreSQL engine rewrites both to `$N`.
 class statement {
  public:
-  explicit statement(sqlite3_stmt* s) : stmt_(s) {}
+  statement() = default;
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
-  ~statement();
+  virtual ~statement() = default;
 
   /// Binds 1-based parameters.
-  statement& bind(int index, std::int64_t value);
-  statement& bind(int index, std::string_view value);
-  statement& bind_null(int index);
+  virtual statement& bind(int index, std::int64_t value) = 0;
+  virtual statement& bind(int index, std::string_view value) = 0;
 
-  /// Steps once: true when a row is available, false when done. Throws sqlite_error.
-  bool step();
-  /// Steps to completion, expecting no rows.
-  void run();
+  /// Steps once: true when a row is available, false when done. Throws database_error.
+  virtual bool step() = 0;
+  /// Steps to completion, ignoring any rows.
+  void run() {
+    while (step()) {
+    }
+  }
   /// Clears bindings and rewinds, ready for reuse.
-  void reset();
+  virtual void reset() = 0;
 
-  std::int64_t column_int64(int index) const;
-  std::string column_text(int index) const;
-  bool column_is_null(int index) const;
-
- private:
-  sqlite3_stmt* stmt_;
+  virtual std::int64_t column_int64(int index) const = 0;
+  virtual std::string column_text(int index) const = 0;
+  virtual bool column_is_null(int index) const = 0;
 };
 
-/// One SQLite connection: WAL, foreign keys, busy timeout, a cache of prepared statements.
-/// Not thread-safe: it is used from the store thread only.
+/// One connection to the database with a cache of prepared statements. Not thread-safe: each
+/// store thread has its own.
 class database {
  public:
-  /// Opens (creating if needed) the file. Throws sqlite_error.
-  explicit database(const std::string& path);
+  database() = default;
   database(const database&) = delete;
   database& operator=(const database&) = delete;
-  ~database();
+  virtual ~database() = default;
 
-  /// Runs one or more statements without results.
-  void exec(std::string_view sql);
+  virtual parley::store::dialect dialect() const = 0;
+  /// Runs one or more statements without parameters or results (migrations).
+  virtual void exec(std::string_view sql) = 0;
   /// A cached statement for `sql`, reset and ready to bind.
-  statement& prepare(std::string_view sql);
+  virtual statement& prepare(std::string_view sql) = 0;
 
-  std::int64_t last_insert_rowid() const;
-  int changes() const;
-
- private:
-  sqlite3* db_ = nullptr;
-  std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
+  /// Starts a write transaction: on SQLite it takes the file's write lock at once, so that
+  /// everything read inside it stays current until commit.
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  /// Never throws: used on the way out of a failed transaction.
+  virtual void rollback() noexcept = 0;
 };
 
-/// Runs a block inside BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed uncommitted.
+/// Runs a block inside begin() ... commit(); rolls back if destroyed uncommitted.
 class transaction {
  public:
-  explicit transaction(database& db);
+  explicit transaction(database& db) : db_(db) { db_.begin(); }
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;
-  ~transaction();
-  void commit();
+  ~transaction() {
+    if (!done_) {
+      db_.rollback();
+    }
+  }
+  void commit() {
+    db_.commit();
+    done_ = true;
+  }
 
  private:
   database& db_;

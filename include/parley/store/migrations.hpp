@@ -8,15 +8,15 @@
 
 namespace parley::store {
 
-/// One schema step from migrations/NNNN_name.sql.
+/// One schema step from migrations/NNNN_name.sql (SQLite) or migrations/postgres/NNNN_name.sql.
 struct migration {
   int version;
   std::string name;
   std::string sql;
 };
 
-/// The migrations compiled into this binary, ascending by version.
-const std::vector<migration>& embedded_migrations();
+/// The migrations compiled into this binary for the dialect, ascending by version.
+const std::vector<migration>& embedded_migrations(dialect d);
 
 /// The database's schema is newer than this binary knows, or a step failed.
 struct migration_error : std::runtime_error {
@@ -31,6 +31,8 @@ struct migrate_outcome {
 
 /// Applies every step newer than the database's version, each in its own transaction, recording
 /// it in schema_migrations. Refuses a database whose version is newer than the newest step.
+/// Instances starting together migrate one at a time: SQLite's write lock, or on PostgreSQL an
+/// advisory lock held for the whole run, keeps the others waiting.
 migrate_outcome migrate(database& db, const std::vector<migration>& steps);
 
 }  // namespace parley::store

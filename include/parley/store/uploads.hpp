@@ -13,7 +13,7 @@
 namespace parley::store {
 
 /// Inserts an upload record; the caller makes the id and has stored the file under its hash.
-/// Throws sqlite_error (is_constraint()) when the id exists.
+/// Throws database_error (is_constraint()) when the id exists.
 void insert_upload(database& db, const model::upload& u);
 
 /// The upload record with this id, if any.
@@ -34,12 +34,17 @@ std::optional<std::vector<model::attachment>> uploads_of_sender(
 void attach_uploads(database& db, std::int64_t channel_id, std::int64_t message_id,
                     const std::vector<model::attachment>& attachments);
 
+/// Inside a transaction, waits until no other instance places or sweeps upload files, and keeps
+/// them out until commit. SQLite's write transaction already does; PostgreSQL takes an advisory
+/// lock for it.
+void lock_uploads(database& db);
+
 /// In one transaction: deletes the upload records created before `created_before_s` that were
 /// never attached to a message, and returns the hashes no remaining record points at: the files
 /// the caller may now delete.
 /// `remove_files` (when given) is called with those hashes before the transaction commits: the
-/// write lock it holds keeps every instance from placing one of those files meanwhile (uploads
-/// are placed and recorded under the same lock).
+/// lock_uploads() lock it holds keeps every instance from placing one of those files meanwhile
+/// (uploads are placed and recorded under the same lock).
 std::vector<std::string> sweep_uploads(
     database& db, std::int64_t created_before_s,
     const std::function<void(const std::vector<std::string>&)>& remove_files = {});

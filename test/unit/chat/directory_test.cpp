@@ -10,8 +10,8 @@
 
 #include "parley/chat/directory.hpp"
 #include "parley/store/channels.hpp"
-#include "parley/store/database.hpp"
 #include "parley/store/migrations.hpp"
+#include "parley/store/sqlite_database.hpp"
 #include "parley/store/users.hpp"
 #include "support/temp_dir.hpp"
 
@@ -25,9 +25,9 @@ using err = error::code;
 /// A migrated database in a fresh directory.
 struct directory_db {
   test::temp_dir dir;
-  store::database db{(dir / "directory.db").string()};
+  store::sqlite_database db{(dir / "directory.db").string()};
 
-  directory_db() { store::migrate(db, store::embedded_migrations()); }
+  directory_db() { store::migrate(db, store::embedded_migrations(store::dialect::sqlite)); }
 
   /// Registers a user and returns them as the actor of directory calls.
   actor user(const std::string& name) {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "parley/store/channels.hpp"
-#include "parley/store/database.hpp"
 #include "parley/store/migrations.hpp"
+#include "parley/store/sqlite_database.hpp"
 #include "parley/store/uploads.hpp"
 #include "parley/store/users.hpp"
 #include "support/temp_dir.hpp"
@@ -26,7 +26,7 @@ namespace {
 /// A migrated database used directly from the test thread.
 class uploads_fixture {
  public:
-  uploads_fixture() { store::migrate(db, store::embedded_migrations()); }
+  uploads_fixture() { store::migrate(db, store::embedded_migrations(store::dialect::sqlite)); }
 
   std::int64_t user(const std::string& name) {
     const auto u = store::create_user(db, name, "h", 1);
@@ -94,7 +94,7 @@ class uploads_fixture {
   }
 
   test::temp_dir dir;
-  store::database db{(dir / "uploads.db").string()};
+  store::sqlite_database db{(dir / "uploads.db").string()};
 };
 
 /// The attachment ids of each message, for readable comparisons.
@@ -140,7 +140,7 @@ TEST_CASE("uploads: insert and find", "[store]") {
   try {
     store::insert_upload(f.db, u);
     FAIL("a duplicate id was accepted");
-  } catch (const store::sqlite_error& e) {
+  } catch (const store::database_error& e) {
     CHECK(e.is_constraint());
   }
 }

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "parley/store/database.hpp"
 #include "parley/store/migrations.hpp"
+#include "parley/store/sqlite_database.hpp"
 #include "parley/store/users.hpp"
 #include "support/temp_dir.hpp"
 
@@ -9,8 +9,8 @@ using namespace parley::store;
 
 TEST_CASE("usernames are unique regardless of case and keep their registered form") {
   parley::test::temp_dir dir;
-  database db((dir / "u.db").string());
-  migrate(db, embedded_migrations());
+  sqlite_database db((dir / "u.db").string());
+  migrate(db, embedded_migrations(dialect::sqlite));
   const auto alice = create_user(db, "Alice", "hash-a", 1);
   REQUIRE(alice);
   CHECK(alice->username == "Alice");
