@@ -145,7 +145,7 @@ awaitable<void> session::replay(const std::string& channel, std::int64_t since, 
       return store::read_after(db, channel_id, after, replay_chunk);
     });
     const auto page = co_await std::move(reading);
-    const auto taken = channels_.accept_page(cursor, page, replay_chunk);
+    const auto taken = channels_.accept_page(channel, cursor, page, replay_chunk);
     for (std::size_t i = 0; i < taken; ++i) {
       out_.send(proto::make_frame(proto::message_frame(channel, page[i])));
     }

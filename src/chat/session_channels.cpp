@@ -61,9 +61,12 @@ session_channels::replay_cursor session_channels::start_replay(const std::string
   return {since, newly ? 0 : state.first_live_id, false};
 }
 
-std::size_t session_channels::accept_page(replay_cursor& cursor,
+std::size_t session_channels::accept_page(const std::string& channel, replay_cursor& cursor,
                                           const std::vector<model::stored_message>& page,
                                           std::size_t page_limit) const {
+  if (const auto it = channels_.find(channel); cursor.stop_before == 0 && it != channels_.end()) {
+    cursor.stop_before = it->second.first_live_id;  // 0 while nothing came live
+  }
   cursor.done = page.size() < page_limit;
   std::size_t taken = 0;
   for (const auto& m : page) {

@@ -6,7 +6,7 @@
 
 namespace parley::cluster {
 
-link_state::link_state(topics names) : topics_(std::move(names)) {}
+link_state::link_state(topics names, bool primary) : topics_(std::move(names)), primary_(primary) {}
 
 link_actions link_state::start() {
   publisher_.status = connection_status::connecting;
@@ -121,6 +121,9 @@ link_actions link_state::subscribed(std::string_view topic) {
   }
   if (topic == topics_.cluster()) {
     update_connected(out);
+    if (!primary_) {
+      return out;
+    }
     // Introduce ourselves (the others answer with their presence) and reload revocations made
     // while we were not listening. Each channel reads what it missed when its own subscription
     // is confirmed (below).

@@ -5,9 +5,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <variant>
 
+#include "parley/cluster/topic_shards.hpp"
 #include "parley/log/log.hpp"
 #include "parley/store/revoked_tokens.hpp"
 #include "parley/util/clock.hpp"
@@ -22,37 +24,55 @@ constexpr std::size_t max_in_flight = 200000;
 
 }  // namespace
 
-redis_bus::redis_bus(const config::redis_url& url, std::string node, chat::hub& hub,
+redis_bus::shard::shard(asio::io_context& ctx, const config::redis_url& url, bool primary)
+    : address(url.host + ":" + std::to_string(url.port)),
+      names(url.db),
+      pub(ctx, url),
+      sub(ctx, url),
+      pub_retry(ctx),
+      sub_retry(ctx),
+      state(names, primary) {}
+
+redis_bus::redis_bus(const std::vector<config::redis_url>& urls, std::string node, chat::hub& hub,
                      store::store& db, auth::token_service& tokens,
                      chat::membership_cache& memberships, metrics::registry& metrics)
     : node_(std::move(node)),
-      topics_(url.db),
       hub_(hub),
       db_(db),
       tokens_(tokens),
       memberships_(memberships),
       metrics_(metrics),
       work_(ctx_.get_executor()),
-      pub_(ctx_, url),
-      sub_(ctx_, url),
-      pub_retry_(ctx_),
-      sub_retry_(ctx_),
       ticker_(ctx_),
-      state_(topics_),
       order_([&hub](const chat::outgoing_message& m) { hub.publish(m); }),
       dispatcher_(node_, hub, db, tokens, memberships, order_) {
+  for (const auto& url : urls) {
+    shards_.push_back(std::make_unique<shard>(ctx_, url, shards_.empty()));
+    auto& s = *shards_.back();
+    s.sub.on_message(
+        [this, &s](std::string_view, std::string_view payload) { on_message(s, payload); });
+    s.sub.on_subscribed([this, &s](std::string_view topic) { on_subscribed(s, topic); });
+  }
   metrics_.redis_connected.store(0, std::memory_order_relaxed);
-  sub_.on_message([this](std::string_view, std::string_view payload) { on_message(payload); });
-  sub_.on_subscribed([this](std::string_view topic) { on_subscribed(topic); });
 }
 
 redis_bus::~redis_bus() {
   stop();
 }
 
+std::size_t redis_bus::channel_shard(std::string_view channel) const {
+  return shard_of(channel, shards_.size());
+}
+
+std::size_t redis_bus::user_shard(std::int64_t user_id) const {
+  return shard_of(std::to_string(user_id), shards_.size());
+}
+
 void redis_bus::start() {
   asio::post(ctx_, [this] {
-    perform(state_.start());
+    for (auto& s : shards_) {
+      perform(*s, s->state.start());
+    }
     tick();
   });
   thread_ = std::thread([this] { ctx_.run(); });
@@ -63,82 +83,83 @@ void redis_bus::stop() {
     return;
   }
   asio::post(ctx_, [this] {
-    pub_retry_.cancel();
-    sub_retry_.cancel();
     ticker_.cancel();
-    pub_.close();
-    sub_.close();
-    perform(state_.stop());
+    for (auto& s : shards_) {
+      s->pub_retry.cancel();
+      s->sub_retry.cancel();
+      s->pub.close();
+      s->sub.close();
+      perform(*s, s->state.stop());
+    }
     work_.reset();
   });
   thread_.join();
 }
 
-void redis_bus::perform(const link_actions& actions) {
+void redis_bus::perform(shard& s, const link_actions& actions) {
   for (const auto& a : actions) {
-    std::visit([this](const auto& one) { perform(one); }, a);
+    std::visit([this, &s](const auto& one) { perform(s, one); }, a);
   }
 }
 
-redis::connection& redis_bus::connection_of(connection_role role) {
-  return role == connection_role::publisher ? pub_ : sub_;
-}
-
-void redis_bus::perform(const action::connect& a) {
+void redis_bus::perform(shard& s, const action::connect& a) {
   const bool publisher = a.role == connection_role::publisher;
-  connection_of(a.role).open(
-      [this, role = a.role, publisher](bool ok) {
-        if (!ok) {
-          perform(state_.failed(role));
-          return;
-        }
-        if (publisher) {
-          // The subscriber says so once its subscriptions are in effect (on_subscribed).
-          PARLEY_LOG(info, "redis") << "publisher connected";
-          refresh_liveness();
-        }
-        perform(state_.connected(role, clock::now()));
-      },
-      [this, role = a.role, publisher](std::string why) {
-        PARLEY_LOG(warn, "redis") << (publisher ? "publisher" : "subscriber")
-                                  << " connection lost: " << why;
-        perform(state_.lost(role));
-      });
+  (publisher ? s.pub : s.sub)
+      .open(
+          [this, &s, role = a.role, publisher](bool ok) {
+            if (!ok) {
+              perform(s, s.state.failed(role));
+              return;
+            }
+            if (publisher) {
+              // The subscriber says so once its subscriptions are in effect (on_subscribed).
+              PARLEY_LOG(info, "redis") << "publisher connected to " << s.address;
+              if (&s == &primary()) {
+                refresh_liveness();
+              }
+            }
+            perform(s, s.state.connected(role, clock::now()));
+          },
+          [this, &s, role = a.role, publisher](std::string why) {
+            PARLEY_LOG(warn, "redis") << (publisher ? "publisher" : "subscriber")
+                                      << " connection to " << s.address << " lost: " << why;
+            perform(s, s.state.lost(role));
+          });
 }
 
-void redis_bus::perform(const action::connect_after& a) {
-  auto& timer = a.role == connection_role::publisher ? pub_retry_ : sub_retry_;
+void redis_bus::perform(shard& s, const action::connect_after& a) {
+  auto& timer = a.role == connection_role::publisher ? s.pub_retry : s.sub_retry;
   timer.expires_after(a.delay);
-  timer.async_wait([this, role = a.role](const boost::system::error_code& ec) {
+  timer.async_wait([this, &s, role = a.role](const boost::system::error_code& ec) {
     if (!ec) {
-      perform(state_.retry_due(role));
+      perform(s, s.state.retry_due(role));
     }
   });
 }
 
-void redis_bus::perform(const action::drop_subscriber&) {
-  PARLEY_LOG(warn, "redis") << "subscriber silent for " << peer_timeout.count()
-                            << " s: reconnecting";
-  sub_.close();
+void redis_bus::perform(shard& s, const action::drop_subscriber&) {
+  PARLEY_LOG(warn, "redis") << "subscriber to " << s.address << " silent for "
+                            << peer_timeout.count() << " s: reconnecting";
+  s.sub.close();
 }
 
-void redis_bus::perform(const action::subscribe& a) {
-  sub_.subscribe(a.topic);
+void redis_bus::perform(shard& s, const action::subscribe& a) {
+  s.sub.subscribe(a.topic);
 }
 
-void redis_bus::perform(const action::unsubscribe& a) {
-  sub_.unsubscribe(a.topic);
+void redis_bus::perform(shard& s, const action::unsubscribe& a) {
+  s.sub.unsubscribe(a.topic);
 }
 
-void redis_bus::perform(const action::announce& a) {
+void redis_bus::perform(shard& s, const action::announce& a) {
   auto e = stamped(a.kind);
   if (a.kind == envelope::kind::hello || a.kind == envelope::kind::snapshot) {
     e.entries = hub_.local_presence();
   }
-  publish(topics_.cluster(), encode(e));
+  publish(s, s.names.cluster(), encode(e));
 }
 
-void redis_bus::perform(const action::release_waiter& a) {
+void redis_bus::perform(shard&, const action::release_waiter& a) {
   auto it = waiters_.find(a.id);
   if (it == waiters_.end()) {
     return;
@@ -148,11 +169,11 @@ void redis_bus::perform(const action::release_waiter& a) {
   done();
 }
 
-void redis_bus::perform(const action::catch_up& a) {
+void redis_bus::perform(shard&, const action::catch_up& a) {
   db_.post([this, channel = a.channel](store::database& db) { order_.catch_up(db, channel); });
 }
 
-void redis_bus::perform(const action::reload_revocations&) {
+void redis_bus::perform(shard&, const action::reload_revocations&) {
   // Memberships forgotten on other instances while we were not listening: the cache starts over.
   memberships_.clear();
   db_.post([this](store::database& db) {
@@ -160,36 +181,40 @@ void redis_bus::perform(const action::reload_revocations&) {
   });
 }
 
-void redis_bus::perform(const action::node_joined& a) {
+void redis_bus::perform(shard&, const action::node_joined& a) {
   PARLEY_LOG(info, "redis") << "instance " << a.node << " joined the cluster";
 }
 
-void redis_bus::perform(const action::node_gone& a) {
+void redis_bus::perform(shard&, const action::node_gone& a) {
   PARLEY_LOG(info, "redis") << "instance " << a.node << " silent: forgetting its users";
   hub_.remote_node_gone(a.node);
 }
 
-void redis_bus::perform(const action::count_reconnect&) {
+void redis_bus::perform(shard&, const action::count_reconnect&) {
   metrics_.redis_reconnects_total.fetch_add(1, std::memory_order_relaxed);
 }
 
-void redis_bus::perform(const action::set_connected& a) {
-  metrics_.redis_connected.store(a.connected ? 1 : 0, std::memory_order_relaxed);
-  PARLEY_LOG(info, "redis") << (a.connected ? "cluster bus up"
-                                            : "cluster bus down: serving locally");
+void redis_bus::perform(shard& s, const action::set_connected& a) {
+  s.connected = a.connected;
+  const bool all =
+      std::all_of(shards_.begin(), shards_.end(), [](const auto& one) { return one->connected; });
+  metrics_.redis_connected.store(all ? 1 : 0, std::memory_order_relaxed);
+  PARLEY_LOG(info, "redis") << (a.connected ? "cluster bus up on " : "cluster bus down on ")
+                            << s.address
+                            << (a.connected ? "" : ": its channels are served locally");
 }
 
-void redis_bus::on_subscribed(std::string_view topic) {
-  if (topic == topics_.cluster()) {
-    PARLEY_LOG(info, "redis") << "subscriber connected (" << state_.wanted_count() + 1
-                              << " topics)";
+void redis_bus::on_subscribed(shard& s, std::string_view topic) {
+  if (topic == s.names.cluster()) {
+    PARLEY_LOG(info, "redis") << "subscriber connected to " << s.address << " ("
+                              << s.state.wanted_count() + 1 << " topics)";
   }
-  perform(state_.subscribed(topic));
+  perform(s, s.state.subscribed(topic));
 }
 
-void redis_bus::on_message(std::string_view payload) {
+void redis_bus::on_message(shard& s, std::string_view payload) {
   const auto now = clock::now();
-  state_.heard(now);
+  s.state.heard(now);
   auto e = decode(payload);
   if (!e) {
     PARLEY_LOG(warn, "redis") << "ignored a malformed cluster message";
@@ -198,17 +223,23 @@ void redis_bus::on_message(std::string_view payload) {
   if (e->node == node_) {
     return;
   }
-  perform(state_.peer_heard(now, e->node, e->type));
+  if (&s == &primary()) {
+    // Instances come and go by the primary's cluster topic; the others carry only heartbeats.
+    perform(s, s.state.peer_heard(now, e->node, e->type));
+  }
   dispatcher_.dispatch(std::move(*e));
 }
 
 void redis_bus::tick() {
-  if (state_.stopped()) {
+  if (primary().state.stopped()) {
     return;
   }
-  perform(state_.tick(clock::now()));
+  const auto now = clock::now();
+  for (auto& s : shards_) {
+    perform(*s, s->state.tick(now));
+  }
   refresh_liveness();
-  metrics_.cluster_peers.store(static_cast<std::int64_t>(state_.peer_count()),
+  metrics_.cluster_peers.store(static_cast<std::int64_t>(primary().state.peer_count()),
                                std::memory_order_relaxed);
   ticker_.expires_after(heartbeat_interval);
   ticker_.async_wait([this](const boost::system::error_code& ec) {
@@ -225,13 +256,13 @@ envelope redis_bus::stamped(envelope::kind type) const {
   return e;
 }
 
-void redis_bus::publish(const std::string& topic, const std::string& payload) {
-  const auto failed = [this] {
-    state_.publish_failed();
+void redis_bus::publish(shard& s, const std::string& topic, const std::string& payload) {
+  const auto failed = [this, &s] {
+    s.state.publish_failed();
     metrics_.redis_publish_failures_total.fetch_add(1, std::memory_order_relaxed);
   };
-  if (!pub_.ready() || pub_.in_flight() >= max_in_flight ||
-      !pub_.command({"PUBLISH", topic, payload}, [failed](std::optional<redis::reply> r) {
+  if (!s.pub.ready() || s.pub.in_flight() >= max_in_flight ||
+      !s.pub.command({"PUBLISH", topic, payload}, [failed](std::optional<redis::reply> r) {
         if (!r || r->error) {
           failed();
         }
@@ -240,34 +271,53 @@ void redis_bus::publish(const std::string& topic, const std::string& payload) {
   }
 }
 
-void redis_bus::publish_later(std::string topic, std::string payload) {
-  asio::post(ctx_, [this, topic = std::move(topic), payload = std::move(payload)] {
-    publish(topic, payload);
+void redis_bus::publish_later(std::size_t shard_index, std::string topic, std::string payload) {
+  asio::post(ctx_, [this, shard_index, topic = std::move(topic), payload = std::move(payload)] {
+    publish(*shards_[shard_index], topic, payload);
   });
+}
+
+void redis_bus::publish_to_channel(const std::string& channel, std::string payload) {
+  const auto i = channel_shard(channel);
+  publish_later(i, shards_[i]->names.channel(channel), std::move(payload));
+}
+
+void redis_bus::publish_to_user(std::int64_t user_id, std::string payload) {
+  const auto i = user_shard(user_id);
+  publish_later(i, shards_[i]->names.user(user_id), std::move(payload));
+}
+
+void redis_bus::publish_to_cluster(std::string payload) {
+  publish_later(0, shards_.front()->names.cluster(), std::move(payload));
 }
 
 void redis_bus::channel_active(const std::string& channel, bool active) {
   db_.post([this, channel, active](store::database& db) {
     active ? order_.activate(db, channel) : order_.deactivate(channel);
   });
-  asio::post(ctx_, [this, topic = topics_.channel(channel), active] {
-    perform(active ? state_.want(topic) : state_.unwant(topic));
+  const auto i = channel_shard(channel);
+  asio::post(ctx_, [this, i, topic = shards_[i]->names.channel(channel), active] {
+    auto& s = *shards_[i];
+    perform(s, active ? s.state.want(topic) : s.state.unwant(topic));
   });
 }
 
 void redis_bus::user_active(std::int64_t user_id, bool active) {
-  asio::post(ctx_, [this, topic = topics_.user(user_id), active] {
-    perform(active ? state_.want(topic) : state_.unwant(topic));
+  const auto i = user_shard(user_id);
+  asio::post(ctx_, [this, i, topic = shards_[i]->names.user(user_id), active] {
+    auto& s = *shards_[i];
+    perform(s, active ? s.state.want(topic) : s.state.unwant(topic));
   });
 }
 
-asio::awaitable<void> redis_bus::topic_ready(std::string topic, bool after_store) {
+asio::awaitable<void> redis_bus::topic_ready(std::size_t shard_index, std::string topic,
+                                             bool after_store) {
   return asio::async_initiate<const asio::use_awaitable_t<>, void()>(
-      [this, after_store](auto handler, std::string t) {
+      [this, shard_index, after_store](auto handler, std::string t) {
         auto ex = asio::get_associated_executor(handler);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        auto wait = [this, ex, shared](std::string topic) {
-          when_subscribed(std::move(topic), [ex, shared] {
+        auto wait = [this, shard_index, ex, shared](std::string topic) {
+          when_subscribed(shard_index, std::move(topic), [ex, shared] {
             asio::post(ex, [shared]() mutable { std::move (*shared)(); });
           });
         };
@@ -283,11 +333,13 @@ asio::awaitable<void> redis_bus::topic_ready(std::string topic, bool after_store
       asio::use_awaitable, std::move(topic));
 }
 
-void redis_bus::when_subscribed(std::string topic, std::function<void()> done) {
-  asio::post(ctx_, [this, topic = std::move(topic), done = std::move(done)]() mutable {
+void redis_bus::when_subscribed(std::size_t shard_index, std::string topic,
+                                std::function<void()> done) {
+  asio::post(ctx_, [this, shard_index, topic = std::move(topic), done = std::move(done)]() mutable {
     const auto id = next_waiter_++;
     waiters_.emplace(id, std::move(done));
-    perform(state_.await_topic(clock::now(), topic, id));
+    auto& s = *shards_[shard_index];
+    perform(s, s.state.await_topic(clock::now(), topic, id));
   });
 }
 
@@ -295,59 +347,68 @@ void redis_bus::presence_changed(const chat::presence_entry& entry, bool present
   auto e = stamped(envelope::kind::presence);
   e.entry = entry;
   e.present = present;
-  publish_later(topics_.cluster(), encode(e));
+  publish_to_cluster(encode(e));
 }
 
 void redis_bus::channel_frame(const std::string& channel, const chat::shared_frame& frame) {
   auto e = stamped(envelope::kind::channel_frame);
   e.channel = channel;
   e.frame = *frame;
-  publish_later(topics_.channel(channel), encode(e));
+  publish_to_channel(channel, encode(e));
 }
 
 void redis_bus::user_frame(std::int64_t user_id, const chat::shared_frame& frame) {
   auto e = stamped(envelope::kind::user_frame);
   e.user_id = user_id;
   e.frame = *frame;
-  publish_later(topics_.user(user_id), encode(e));
+  publish_to_user(user_id, encode(e));
 }
 
 void redis_bus::membership_ended(std::int64_t user_id, const std::string& channel) {
   auto e = stamped(envelope::kind::forget);
   e.user_id = user_id;
   e.channel = channel;
-  publish_later(topics_.cluster(), encode(e));
+  publish_to_cluster(encode(e));
 }
 
 void redis_bus::token_revoked(const std::string& jti, std::int64_t expires_at) {
   auto e = stamped(envelope::kind::revoke);
   e.jti = jti;
   e.expires_at = expires_at;
-  publish_later(topics_.cluster(), encode(e));
+  publish_to_cluster(encode(e));
 }
 
 void redis_bus::committed(store::database& db, const std::vector<chat::outgoing_message>& batch) {
-  std::vector<std::pair<std::string, std::string>> out;
+  struct outgoing {
+    std::size_t shard;
+    std::string topic;
+    std::string payload;
+  };
+  std::vector<outgoing> out;
   out.reserve(batch.size());
   auto e = stamped(envelope::kind::message);
+  const auto to_user = [&](std::int64_t user_id) {
+    e.user_id = user_id;
+    const auto i = user_shard(user_id);
+    out.push_back({i, shards_[i]->names.user(user_id), encode(e)});
+  };
   for (const auto& m : batch) {
     e.message = m;
     if (m.direct) {
       hub_.publish(m);
-      e.user_id = m.dm_user_a;
-      out.emplace_back(topics_.user(m.dm_user_a), encode(e));
+      to_user(m.dm_user_a);
       if (m.dm_user_b != m.dm_user_a) {
-        e.user_id = m.dm_user_b;
-        out.emplace_back(topics_.user(m.dm_user_b), encode(e));
+        to_user(m.dm_user_b);
       }
     } else {
       order_.offer(db, m);
-      out.emplace_back(topics_.channel(m.channel), encode(e));
+      const auto i = channel_shard(m.channel);
+      out.push_back({i, shards_[i]->names.channel(m.channel), encode(e)});
     }
   }
   asio::post(ctx_, [this, out = std::move(out)] {
-    for (const auto& [topic, payload] : out) {
-      publish(topic, payload);
+    for (const auto& o : out) {
+      publish(*shards_[o.shard], o.topic, o.payload);
     }
   });
 }

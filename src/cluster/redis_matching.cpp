@@ -14,28 +14,31 @@
 namespace parley::cluster {
 namespace asio = boost::asio;
 
+// The queue lives on the primary server: one queue, changed atomically, for the whole cluster.
+
 void redis_bus::refresh_liveness() {
-  if (!pub_.ready()) {
+  auto& pub = primary().pub;
+  if (!pub.ready()) {
     return;
   }
-  const auto key = topics_.matching() + "node:" + node_;
+  const auto key = primary().names.matching() + "node:" + node_;
   // A heartbeat shorter than the peer timeout: by the time the others give this instance up,
   // its seats in the matching queue are already dead.
   const auto ttl = std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(peer_timeout - heartbeat_interval)
           .count());
-  pub_.command({"SET", key, "1", "PX", ttl});
+  pub.command({"SET", key, "1", "PX", ttl});
 }
 
 void redis_bus::run_script(std::string_view script, std::vector<std::string> args) {
   asio::post(ctx_, [this, script, args = std::move(args)] {
     std::vector<std::string_view> command{"EVAL", script, "1"};
-    const auto queue = topics_.matching() + "queue";
+    const auto queue = primary().names.matching() + "queue";
     command.push_back(queue);
-    const auto prefix = topics_.matching();
+    const auto prefix = primary().names.matching();
     command.push_back(prefix);
     command.insert(command.end(), args.begin(), args.end());
-    if (!pub_.command(command, [](std::optional<redis::reply> r) {
+    if (!primary().pub.command(command, [](std::optional<redis::reply> r) {
           if (!r || r->error) {
             PARLEY_LOG(warn, "redis")
                 << "matching queue update failed" << (r ? ": " + r->text : std::string());
@@ -61,25 +64,26 @@ asio::awaitable<std::optional<chat::match_candidate>> redis_bus::match(chat::mat
           const auto fail = [finish](const std::string& why) {
             finish(std::make_exception_ptr(std::runtime_error(why)), std::nullopt);
           };
-          const auto queue = topics_.matching() + "queue";
-          const auto prefix = topics_.matching();
+          auto& pub = primary().pub;
+          const auto queue = primary().names.matching() + "queue";
+          const auto prefix = primary().names.matching();
           const auto id = std::to_string(me.user_id);
           const auto seat = encode_seat(me.seats.at(0));
           const bool sent =
-              pub_.ready() &&
-              pub_.command({"EVAL", pair_or_wait_script, "1", queue, prefix, id, me.username, seat},
-                           [finish, fail](std::optional<redis::reply> r) {
-                             if (!r || r->error) {
-                               fail(r ? r->text : "no answer from Redis");
-                               return;
-                             }
-                             auto peer = decode_pairing(r->text);
-                             if (!peer) {
-                               fail("malformed answer from the matching queue");
-                               return;
-                             }
-                             finish(nullptr, std::move(*peer));
-                           });
+              pub.ready() &&
+              pub.command({"EVAL", pair_or_wait_script, "1", queue, prefix, id, me.username, seat},
+                          [finish, fail](std::optional<redis::reply> r) {
+                            if (!r || r->error) {
+                              fail(r ? r->text : "no answer from Redis");
+                              return;
+                            }
+                            auto peer = decode_pairing(r->text);
+                            if (!peer) {
+                              fail("malformed answer from the matching queue");
+                              return;
+                            }
+                            finish(nullptr, std::move(*peer));
+                          });
           if (!sent) {
             fail("Redis is away");
           }
@@ -118,7 +122,7 @@ void redis_bus::announce_match(const chat::match_candidate& user, const model::c
     e.peer = peer;
     e.target = first->node;
     e.seats.assign(first, last);
-    publish_later(topics_.user(user.user_id), encode(e));
+    publish_to_user(user.user_id, encode(e));
     first = last;
   }
 }

@@ -74,7 +74,9 @@ const std::vector<option_def>& definitions() {
          c.listen_port = hp->port;
          return std::nullopt;
        }},
-      {{"PARLEY_DB", "--db", "parley.db", "SQLite database file (created and migrated on start)"},
+      {{"PARLEY_DB", "--db", "parley.db",
+        "SQLite database file (created and migrated on start), or postgres://user:password@host:"
+        "port/dbname for a PostgreSQL database shared by instances on several hosts"},
        [](config& c, const std::string& v) -> std::optional<std::string> {
          if (v.empty()) {
            return "expected a file path";
@@ -83,16 +85,20 @@ const std::vector<option_def>& definitions() {
          return std::nullopt;
        }},
       {{"PARLEY_REDIS_URL", "--redis-url", "",
-        "redis://[:password@]host:port[/db]; empty = standalone, no Redis needed"},
+        "redis://[:password@]host:port[/db]; empty = standalone, no Redis needed; several "
+        "comma-separated URLs spread channels over several Redis servers (the same list, in the "
+        "same order, on every instance)"},
        [](config& c, const std::string& v) -> std::optional<std::string> {
          if (v.empty()) {
-           c.redis.reset();
+           c.redis.clear();
            return std::nullopt;
          }
-         c.redis = parse_redis_url(v);
-         if (!c.redis) {
-           return "expected redis://[:password@]host:port[/db]";
+         auto urls = parse_redis_urls(v);
+         if (!urls) {
+           return "expected redis://[:password@]host:port[/db], or several of them separated by "
+                  "commas, each server once";
          }
+         c.redis = std::move(*urls);
          return std::nullopt;
        }},
       {{"PARLEY_JWT_SECRET", "--jwt-secret", "",

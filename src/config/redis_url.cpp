@@ -50,4 +50,32 @@ std::optional<redis_url> parse_redis_url(std::string_view text) {
   return out;
 }
 
+std::optional<std::vector<redis_url>> parse_redis_urls(std::string_view text) {
+  std::vector<redis_url> out;
+  for (;;) {
+    const auto comma = text.find(',');
+    auto one = text.substr(0, comma);
+    while (!one.empty() && one.front() == ' ') {
+      one.remove_prefix(1);
+    }
+    while (!one.empty() && one.back() == ' ') {
+      one.remove_suffix(1);
+    }
+    auto url = parse_redis_url(one);
+    if (!url) {
+      return std::nullopt;
+    }
+    for (const auto& seen : out) {
+      if (seen.host == url->host && seen.port == url->port) {
+        return std::nullopt;
+      }
+    }
+    out.push_back(std::move(*url));
+    if (comma == std::string_view::npos) {
+      return out;
+    }
+    text.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace parley::config

@@ -112,9 +112,9 @@ server::server(config::config cfg)
   token_sessions_ = std::make_unique<net::token_sessions>(contexts);
   tokens_.on_revoke([this](const std::string& jti) { token_sessions_->revoked(jti); });
   hub_ = std::make_unique<chat::hub>(std::move(contexts), metrics_);
-  if (cfg_.redis) {
+  if (!cfg_.redis.empty()) {
     // Unique even if two instances were given the same name: it tells our echoes apart.
-    bus_ = std::make_unique<cluster::redis_bus>(*cfg_.redis,
+    bus_ = std::make_unique<cluster::redis_bus>(cfg_.redis,
                                                 cfg_.instance_id + "/" + util::random_hex(4), *hub_,
                                                 *store_, tokens_, memberships_, metrics_);
   } else {
@@ -177,15 +177,17 @@ int server::run() {
   schedule_sweep();
   io_.start();
   listener_->start();
+  std::string cluster;
+  for (const auto& url : cfg_.redis) {
+    cluster += (cluster.empty() ? "cluster over Redis " : ", ") + url.host + ":" +
+               std::to_string(url.port);
+  }
   PARLEY_LOG(info, "server") << "listening on " << endpoint_text(listener_->local_endpoint())
                              << " (instance " << cfg_.instance_id << ", " << io_.size()
                              << " I/O threads, database "
                              << postgres::without_password(cfg_.db_path) << ", schema "
                              << store_->schema_version() << ", " << (tls_ ? "HTTPS/WSS, " : "")
-                             << (cfg_.redis ? "cluster over Redis " + cfg_.redis->host + ":" +
-                                                  std::to_string(cfg_.redis->port)
-                                            : std::string("standalone"))
-                             << ")";
+                             << (cluster.empty() ? "standalone" : cluster) << ")";
   signals_ctx.run();
   PARLEY_LOG(info, "server") << "signal " << received << ": shutting down";
   shutdown();

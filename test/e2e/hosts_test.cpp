@@ -10,6 +10,7 @@
 #include <numeric>
 #include <thread>
 
+#include "parley/cluster/topic_shards.hpp"
 #include "support/chat_cluster.hpp"
 #include "support/eventually.hpp"
 #include "support/frames.hpp"
@@ -21,8 +22,19 @@ using boost::beast::http::verb;
 
 namespace {
 
-cluster_layout hosts(int count) {
-  return {count, true};
+cluster_layout hosts(int count, int redis_servers = 1) {
+  return {count, true, redis_servers};
+}
+
+/// A channel name whose topic lives on Redis server `shard` of `servers`.
+std::string channel_on(std::size_t shard, std::size_t servers, const std::string& stem) {
+  for (int i = 0; i < 1000; ++i) {
+    const auto name = stem + std::to_string(i);
+    if (parley::cluster::shard_of(name, servers) == shard) {
+      return name;
+    }
+  }
+  throw std::runtime_error("no channel name found for shard " + std::to_string(shard));
 }
 
 void say_where(const chat_cluster& c) {
@@ -182,7 +194,12 @@ TEST_CASE("hosts: DMs, presence and matching across hosts", "[cluster][hosts]") 
   CHECK(str(for_dave, "peer") == "carol");
   CHECK(str(for_carol, "peer") == "dave");
   CHECK(str(for_dave, "channel") == str(for_carol, "channel"));
-  const auto id = send_text(*carol, str(for_carol, "channel"), "hello stranger");
+  std::int64_t id = 0;
+  try {
+    id = send_text(*carol, str(for_carol, "channel"), "hello stranger");
+  } catch (const std::exception& e) {
+    FAIL(e.what() << "\nA:\n" << c.instances[0]->log() << "\nB:\n" << c.instances[1]->log());
+  }
   const auto got = read_messages(*dave, str(for_dave, "channel"), 1);
   CHECK(got[0].at("id").as_int64() == id);
 }
@@ -249,4 +266,44 @@ TEST_CASE(
   // The other host delivered every stored message, in order.
   const auto got = read_messages(*bob, "load", history.size(), 30s);
   CHECK(ids_of(got) == expected);
+}
+
+TEST_CASE("hosts: one Redis of two killed and restarted - only its channels pause, they catch up",
+          "[cluster][hosts]") {
+  chat_cluster c(hosts(2, 2));
+  say_where(c);
+  const auto steady = channel_on(0, 2, "steady");  // on the first Redis server
+  const auto paused = channel_on(1, 2, "paused");  // on the second
+  auto alice = c.connect("alice", 0);
+  auto bob = c.connect("bob", 1);
+  for (auto* s : {alice.get(), bob.get()}) {
+    join(*s, steady);
+    join(*s, paused);
+  }
+  send_text(*alice, paused, "before");
+  CHECK(str(read_messages(*bob, paused, 1)[0], "text") == "before");
+  CHECK(metric(c.at(1), "parley_redis_connected") == 1);
+
+  c.more_redis[0]->kill();
+  CHECK(eventually([&] { return metric(c.at(1), "parley_redis_connected") == 0; }, 10s));
+  // The other server's channels are not affected.
+  const auto live = send_text(*alice, steady, "still live");
+  const auto got = read_messages(*bob, steady, 1);
+  CHECK(got[0].at("id").as_int64() == live);
+  // The paused channel keeps storing: its senders are acknowledged.
+  std::vector<std::int64_t> sent;
+  for (int i = 0; i < 5; ++i) {
+    sent.push_back(send_text(*alice, paused, "during " + std::to_string(i)));
+  }
+
+  c.more_redis[0]->start();
+  // Back within the contract's 10 s: bob's instance reads what it missed from the database.
+  const auto missed = read_messages(*bob, paused, 5, 15s);
+  CHECK(ids_of(missed) == sent);
+  CHECK(str(missed.back(), "text") == "during 4");
+  CHECK(eventually([&] { return metric(c.at(1), "parley_redis_connected") == 1; }, 10s));
+  const auto after = send_text(*alice, paused, "after");
+  const auto next = read_messages(*bob, paused, 1);
+  CHECK(next[0].at("id").as_int64() == after);
+  CHECK(after == sent.back() + 1);
 }

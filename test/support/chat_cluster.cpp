@@ -16,6 +16,9 @@ chat_cluster::chat_cluster(cluster_layout how)
   if (postgres) {
     postgres->create_database("parley");
   }
+  for (int r = 1; r < how.redis_servers; ++r) {
+    more_redis.push_back(std::make_unique<redis_server>(dir.path(), "", network.gateways()));
+  }
   for (int i = 0; i < how.instances; ++i) {
     const std::string name(1, static_cast<char>('a' + i));
     auto work = dir.path();
@@ -28,8 +31,12 @@ chat_cluster::chat_cluster(cluster_layout how)
           postgres->url("parley", network.gateway(i));
       *(std::find(args.begin(), args.end(), "--listen") + 1) = network.address(i) + ":0";
     }
-    args.insert(args.end(), {"--redis-url", redis.url_at(network.gateway(i)), "--instance-id", name,
-                             "--rate-limit", "0"});
+    auto redis_urls = redis.url_at(network.gateway(i));
+    for (const auto& r : more_redis) {
+      redis_urls += "," + r->url_at(network.gateway(i));
+    }
+    args.insert(args.end(),
+                {"--redis-url", redis_urls, "--instance-id", name, "--rate-limit", "0"});
     instances.push_back(std::make_unique<server_process>(
         work, network.args(i, PARLEY_SERVER_BINARY, args), std::map<std::string, std::string>{},
         network.program(PARLEY_SERVER_BINARY)));

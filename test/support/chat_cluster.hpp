@@ -21,12 +21,14 @@ struct cluster_layout {
   /// share a PostgreSQL database, and each runs as a host of its own (host_network), in its own
   /// working directory: no file and no address in common.
   bool separate_hosts = false;
+  /// Redis servers the instances spread their topics over (PARLEY_REDIS_URL lists them all).
+  int redis_servers = 1;
 };
 
 /// Several real parley instances sharing one database and JWT secret, joined by a real
 /// redis-server: the cluster of contract guarantee 3.
 struct chat_cluster {
-  explicit chat_cluster(int instances) : chat_cluster(cluster_layout{instances, false}) {}
+  explicit chat_cluster(int instances) : chat_cluster(cluster_layout{instances, false, 1}) {}
   explicit chat_cluster(cluster_layout layout);
 
   std::uint16_t port(int instance) const { return instances.at(instance)->port(); }
@@ -42,8 +44,9 @@ struct chat_cluster {
   temp_dir dir;
   cluster_layout layout;
   host_network network;
-  std::unique_ptr<postgres_server> postgres;  ///< with separate hosts
-  redis_server redis;
+  std::unique_ptr<postgres_server> postgres;              ///< with separate hosts
+  redis_server redis;                                     ///< the first (primary) Redis server
+  std::vector<std::unique_ptr<redis_server>> more_redis;  ///< the others, in order
   std::vector<std::unique_ptr<server_process>> instances;
   std::map<std::string, std::string> tokens;
 };

@@ -51,7 +51,11 @@ std::vector<std::int64_t> ids_of(const std::vector<boost::json::object>& message
 }
 
 std::uint64_t metric(std::uint16_t port, const std::string& name) {
-  const auto body = http_call(port, boost::beast::http::verb::get, "/metrics").body;
+  return metric(endpoint{"127.0.0.1", port}, name);
+}
+
+std::uint64_t metric(const endpoint& at, const std::string& name) {
+  const auto body = http_call(at, boost::beast::http::verb::get, "/metrics").body;
   std::smatch m;
   if (!std::regex_search(body, m, std::regex("\n" + name + " ([0-9.e+]+)"))) {
     throw std::runtime_error("no metric " + name);

@@ -37,5 +37,6 @@ std::vector<std::string> present(ws_client& c, const std::string& channel);
 
 /// One unlabelled value from the server's /metrics (throws if absent).
 std::uint64_t metric(std::uint16_t port, const std::string& name);
+std::uint64_t metric(const endpoint& at, const std::string& name);
 
 }  // namespace parley::test

@@ -50,13 +50,17 @@ class session_channels {
   /// order, without duplicates.
   std::vector<proto::shared_frame> release(const std::string& channel);
 
-  /// Starts a replay of stored messages after `since`, holding live ones meanwhile. For a
-  /// session that was already joined (`newly` false) the replay stops at the first id it
-  /// received live since it joined: everything from there on was sent live.
+  /// Starts a replay of stored messages after `since`, holding live ones meanwhile. The replay
+  /// stops at the first id received live in this subscription, even one that arrives while it
+  /// reads: everything from there on is sent live, and the sender's own copy of a message keeps
+  /// its ref however the reads and the message's commit interleave. For a session that was
+  /// already joined (`newly` false) that id is the first live one since it joined.
   replay_cursor start_replay(const std::string& channel, std::int64_t since, bool newly);
-  /// A page of stored messages read after `cursor.after` (at most `page_limit`): returns how
-  /// many of them, from the front, go to the client, and moves the cursor past them.
-  std::size_t accept_page(replay_cursor& cursor, const std::vector<model::stored_message>& page,
+  /// A page of stored messages of the channel read after `cursor.after` (at most
+  /// `page_limit`): returns how many of them, from the front, go to the client, and moves the
+  /// cursor past them.
+  std::size_t accept_page(const std::string& channel, replay_cursor& cursor,
+                          const std::vector<model::stored_message>& page,
                           std::size_t page_limit) const;
   /// Ends the replay: the held messages the replay did not already cover, in order.
   std::vector<proto::shared_frame> finish_replay(const std::string& channel,

@@ -44,7 +44,10 @@ class link_state {
  public:
   using clock = std::chrono::steady_clock;
 
-  explicit link_state(topics names);
+  /// `primary`: the link to the (first) server that carries the cluster's announcements. A
+  /// secondary link's cluster topic carries only heartbeats: its confirmation announces nothing
+  /// and reloads nothing.
+  explicit link_state(topics names, bool primary = true);
 
   /// Opens both connections.
   link_actions start();
@@ -109,6 +112,7 @@ class link_state {
   void release_all(link_actions& out);
 
   const topics topics_;
+  const bool primary_;
   connection publisher_;
   connection subscriber_;
   bool stopped_ = false;

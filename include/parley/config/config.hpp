@@ -24,7 +24,8 @@ struct config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
   std::string db_path = "parley.db";
-  std::optional<redis_url> redis;
+  /// Empty: standalone. Several: channel topics spread over them (cluster::shard_of).
+  std::vector<redis_url> redis;
   std::string jwt_secret;
   std::int64_t token_ttl_s = 86400;
   std::string static_dir;  ///< empty: the built-in web client

@@ -54,17 +54,17 @@ TEST_CASE("a resume replays what is stored after since, then only newer live mes
           "[session]") {
   session_channels s;
   s.subscribe("general", 1, 3);
-  // Live messages arrive while the replay reads the store; 6 is also among the stored ones.
+  // Live messages arrive while the replay reads the store; 6 is also among the stored ones:
+  // its live copy goes out (the sender's carries its ref), the replay stops before it.
   CHECK_FALSE(s.on_live("general", 6, frame_of(6)));
   CHECK_FALSE(s.on_live("general", 7, frame_of(7)));
   auto cursor = s.start_replay("general", 3, true);
   CHECK(cursor.after == 3);
-  CHECK(cursor.stop_before == 0);
   const auto page = stored(4, 6);
-  CHECK(s.accept_page(cursor, page, 500) == 3);
-  CHECK(cursor.after == 6);
+  CHECK(s.accept_page("general", cursor, page, 500) == 2);
+  CHECK(cursor.after == 5);
   CHECK(cursor.done);
-  CHECK(texts(s.finish_replay("general", cursor)) == strings{"m7"});
+  CHECK(texts(s.finish_replay("general", cursor)) == strings{"m6", "m7"});
   CHECK(s.on_live("general", 8, frame_of(8)));
 }
 
@@ -72,12 +72,12 @@ TEST_CASE("a replay reads page after page until a short one", "[session]") {
   session_channels s;
   s.subscribe("general", 1, 0);
   auto cursor = s.start_replay("general", 0, true);
-  CHECK(s.accept_page(cursor, stored(1, 2), 2) == 2);
+  CHECK(s.accept_page("general", cursor, stored(1, 2), 2) == 2);
   CHECK_FALSE(cursor.done);
   CHECK(cursor.after == 2);
-  CHECK(s.accept_page(cursor, stored(3, 4), 2) == 2);
+  CHECK(s.accept_page("general", cursor, stored(3, 4), 2) == 2);
   CHECK_FALSE(cursor.done);
-  CHECK(s.accept_page(cursor, {}, 2) == 0);
+  CHECK(s.accept_page("general", cursor, {}, 2) == 0);
   CHECK(cursor.done);
   CHECK(cursor.after == 4);
   CHECK(s.finish_replay("general", cursor).empty());
@@ -90,7 +90,7 @@ TEST_CASE("since beyond the newest stored id replays nothing and loses no live m
   CHECK_FALSE(s.on_live("general", 9, frame_of(9)));  // the client has it already
   CHECK_FALSE(s.on_live("general", 11, frame_of(11)));
   auto cursor = s.start_replay("general", 10, true);
-  CHECK(s.accept_page(cursor, {}, 500) == 0);
+  CHECK(s.accept_page("general", cursor, {}, 500) == 0);
   CHECK(texts(s.finish_replay("general", cursor)) == strings{"m11"});
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("a second join with since while joined stops where live delivery began
   CHECK(cursor.stop_before == 10);
   CHECK_FALSE(s.on_live("general", 12, frame_of(12)));  // held during the replay
   const auto page = stored(6, 11);
-  CHECK(s.accept_page(cursor, page, 500) == 4);  // 6..9: 10 and 11 were sent live
+  CHECK(s.accept_page("general", cursor, page, 500) == 4);  // 6..9: 10 and 11 were sent live
   CHECK(cursor.done);
   CHECK(cursor.after == 9);
   CHECK(texts(s.finish_replay("general", cursor)) == strings{"m12"});
@@ -152,6 +152,22 @@ TEST_CASE("leaving and joining again starts a fresh subscription", "[session]") 
   CHECK_FALSE(s.on_live("general", 10, frame_of(10)));
   auto cursor = s.start_replay("general", 4, true);
   CHECK(cursor.stop_before == 0);
-  CHECK(s.accept_page(cursor, stored(5, 10), 500) == 6);
-  CHECK(s.finish_replay("general", cursor).empty());
+  CHECK(s.accept_page("general", cursor, stored(5, 10), 500) == 5);
+  CHECK(texts(s.finish_replay("general", cursor)) == strings{"m10"});
+}
+
+TEST_CASE("a message committed between two replay reads goes out live, once, with its ref",
+          "[session]") {
+  session_channels s;
+  s.subscribe("general", 1, 0);
+  auto cursor = s.start_replay("general", 0, true);
+  CHECK(s.accept_page("general", cursor, stored(1, 2), 2) == 2);
+  CHECK_FALSE(cursor.done);
+  // The session's own message 3 is committed and delivered live before the next read...
+  CHECK_FALSE(s.on_live("general", 3, make_frame("m3 with ref")));
+  // ...which finds it stored: the replay stops, and the live copy is the one sent.
+  CHECK(s.accept_page("general", cursor, stored(3, 3), 2) == 0);
+  CHECK(cursor.done);
+  CHECK(texts(s.finish_replay("general", cursor)) == strings{"m3 with ref"});
+  CHECK_FALSE(s.on_live("general", 3, frame_of(3)));
 }

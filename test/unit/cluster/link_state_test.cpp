@@ -353,3 +353,21 @@ TEST_CASE("link_state: a publisher back after a failed publish announces a resyn
   s.retry_due(pub);
   CHECK(s.connected(pub, t0 + 2s) == link_actions{set_connected{true}});
 }
+
+TEST_CASE("link_state: a secondary server's link announces nothing but heartbeats, and resyncs",
+          "[cluster]") {
+  link_state s(names, false);
+  s.start();
+  s.connected(pub, t0);
+  CHECK(s.connected(sub, t0) == link_actions{subscribe{names.cluster()}});
+  // Its cluster topic carries heartbeats only: no hello, no revocations to reload.
+  CHECK(s.subscribed(names.cluster()) == link_actions{set_connected{true}});
+  CHECK(s.want(ch_a) == link_actions{subscribe{ch_a}});
+  CHECK(s.subscribed(ch_a) == link_actions{catch_up{"a"}});
+  CHECK(s.tick(t0 + 1s) == link_actions{announce{envelope::kind::heartbeat}});
+  // A failed publish on this server is made good on it.
+  s.publish_failed();
+  s.lost(pub);
+  CHECK(s.connected(pub, t0 + 2s) ==
+        link_actions{announce{envelope::kind::resync}, set_connected{true}});
+}

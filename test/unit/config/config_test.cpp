@@ -16,7 +16,7 @@ TEST_CASE("defaults match the contract's table") {
   CHECK(r.cfg.listen_host == "127.0.0.1");
   CHECK(r.cfg.listen_port == 8080);
   CHECK(r.cfg.db_path == "parley.db");
-  CHECK_FALSE(r.cfg.redis.has_value());
+  CHECK(r.cfg.redis.empty());
   CHECK(r.cfg.token_ttl_s == 86400);
   CHECK(r.cfg.static_dir.empty());  // the built-in web client
   CHECK(r.cfg.threads >= 1);
@@ -137,6 +137,24 @@ TEST_CASE("Redis URLs") {
   u = parse_redis_url("redis://[::1]:6379");
   REQUIRE(u);
   CHECK(u->host == "::1");
+}
+
+TEST_CASE("Redis URL lists: comma-separated, in order, each server once") {
+  auto urls = parse_redis_urls("redis://a:1, redis://:pw@b:2/3 ,redis://a:3");
+  REQUIRE(urls);
+  REQUIRE(urls->size() == 3);
+  CHECK((*urls)[0].host == "a");
+  CHECK((*urls)[1].host == "b");
+  CHECK((*urls)[1].password == "pw");
+  CHECK((*urls)[1].db == 3);
+  CHECK((*urls)[2].port == 3);
+  urls = parse_redis_urls("redis://only:6379");
+  REQUIRE(urls);
+  CHECK(urls->size() == 1);
+  CHECK_FALSE(parse_redis_urls("redis://a:1,"));
+  CHECK_FALSE(parse_redis_urls("redis://a:1,,redis://b:1"));
+  CHECK_FALSE(parse_redis_urls("redis://a:1,redis://a:1/2"));
+  CHECK_FALSE(parse_redis_urls("redis://a:1,http://b:1"));
 }
 
 TEST_CASE("host:port parsing") {
