@@ -10,14 +10,19 @@
 #include "support/temp_dir.hpp"
 #include "support/ws_client.hpp"
 
+#include <algorithm>
+#include <thread>
+
 using namespace parley::test;
 namespace json = boost::json;
 using boost::beast::http::verb;
 
 namespace {
 
-std::vector<std::string> postgres_server_args(const temp_dir& dir, const std::string& url) {
-  auto args = default_server_args(dir.path());
+/// default_server_args with the database at `url`.
+std::vector<std::string> postgres_server_args(const std::filesystem::path& dir,
+                                              const std::string& url) {
+  auto args = default_server_args(dir);
   const auto db = std::find(args.begin(), args.end(), "--db");
   *(db + 1) = url;
   return args;
@@ -29,7 +34,7 @@ TEST_CASE("postgres: a server on PostgreSQL stores, numbers and serves history",
   temp_dir dir;
   postgres_server pg(dir.path());
   const auto url = pg.create_database("chat");
-  server_process server(dir.path(), postgres_server_args(dir, url));
+  server_process server(dir.path(), postgres_server_args(dir.path(), url));
   CHECK(server.log().find("schema 2") != std::string::npos);
   CHECK(server.log().find(url) != std::string::npos);
 
@@ -49,4 +54,61 @@ TEST_CASE("postgres: a server on PostgreSQL stores, numbers and serves history",
   REQUIRE(messages.size() == 3);
   CHECK(messages[2].at("text").as_string() == std::string("m3") + '\0');
   CHECK(pg.query("SELECT last_message_id FROM channels WHERE name = 'general'", "chat") == "3\n");
+}
+
+TEST_CASE("postgres: instances starting together migrate once", "[postgres]") {
+  temp_dir dir;
+  postgres_server pg(dir.path());
+  const auto url = pg.create_database("fresh");
+  std::vector<std::unique_ptr<server_process>> servers(3);
+  std::vector<std::string> failures(3);
+  {
+    std::vector<std::thread> starting;
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+      starting.emplace_back([&, i] {
+        const auto work = dir / ("s" + std::to_string(i));
+        std::filesystem::create_directories(work);
+        try {
+          servers[i] = std::make_unique<server_process>(work, postgres_server_args(work, url));
+        } catch (const std::exception& e) {
+          failures[i] = e.what();
+        }
+      });
+    }
+    for (auto& t : starting) {
+      t.join();
+    }
+  }
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    INFO(failures[i]);
+    REQUIRE(servers[i]);
+    CHECK(servers[i]->log().find("schema 2") != std::string::npos);
+  }
+  CHECK(pg.query("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations",
+                 "fresh") == "1,2\n");
+}
+
+TEST_CASE("postgres: an unreachable database stops the server at start with one line",
+          "[postgres]") {
+  temp_dir dir;
+  const auto r = run_to_exit(
+      dir.path(),
+      postgres_server_args(dir.path(), "postgres://parley:s3cret@127.0.0.1:" +
+                                           std::to_string(free_loopback_port()) + "/none"));
+  CHECK(r.exit_code != 0);
+  CHECK(r.output.find("cannot connect to PostgreSQL") != std::string::npos);
+  CHECK(r.output.find("s3cret") == std::string::npos);
+  CHECK(r.output.find("listening") == std::string::npos);
+}
+
+TEST_CASE("postgres: the password is not logged", "[postgres]") {
+  temp_dir dir;
+  postgres_server pg(dir.path());
+  pg.query("ALTER USER parley PASSWORD 'hunter2'");
+  pg.create_database("chat");
+  server_process server(dir.path(),
+                        postgres_server_args(dir.path(), "postgres://parley:hunter2@127.0.0.1:" +
+                                                             std::to_string(pg.port()) + "/chat"));
+  CHECK(server.log().find("postgres://parley:***@127.0.0.1") != std::string::npos);
+  CHECK(server.log().find("hunter2") == std::string::npos);
 }
