@@ -9,14 +9,14 @@ stop_pid() {
   fi
 }
 
-# launch PORT ARGS...: one parley on the shared bench database ($work/bench.db), its log in
-# $work/server.log; waits until it answers (over HTTPS when ARGS give it a certificate) and sets
-# $launched to its pid. PARLEY_PRELOAD, when set, is preloaded into it.
+# launch PORT ARGS...: one parley on the shared bench database ($bench_db if set, else
+# $work/bench.db), its log in $work/server.log; waits until it answers (over HTTPS when ARGS give
+# it a certificate) and sets $launched to its pid. PARLEY_PRELOAD, when set, is preloaded into it.
 launch() {
   local p=$1; shift
   local scheme=http
   [[ " $* " == *" --tls-cert "* ]] && scheme=https
-  LD_PRELOAD=${PARLEY_PRELOAD:-} ./build/parley --listen "127.0.0.1:$p" --db "$work/bench.db" \
+  LD_PRELOAD=${PARLEY_PRELOAD:-} ./build/parley --listen "127.0.0.1:$p" --db "${bench_db:-$work/bench.db}" \
     --rate-limit 0 --auth-rate 0 --jwt-secret bench-secret --log-level warn --static-dir "$work" "$@" \
     2>>"$work/server.log" &
   launched=$!
@@ -25,6 +25,21 @@ launch() {
     sleep 0.1
   done
   echo "server did not start" >&2
+  exit 1
+}
+
+# launch_redis PORT: a redis-server without persistence on loopback, its log in
+# $work/redis.log; waits until it is ready and sets $launched to its pid.
+launch_redis() {
+  : >"$work/redis.log"
+  redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+    >>"$work/redis.log" 2>&1 &
+  launched=$!
+  for _ in $(seq 1 100); do
+    grep -q "Ready to accept" "$work/redis.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "redis-server did not start" >&2
   exit 1
 }
 

@@ -38,14 +38,8 @@ start_server() {
 start_cluster() {
   port=$((port + 3))
   rm -f "$work"/bench.db*
-  : >"$work/redis.log"
-  redis-server --port "$((port + 2))" --bind 127.0.0.1 --save '' --appendonly no \
-    --daemonize no >>"$work/redis.log" 2>&1 &
-  redis_pid=$!
-  for _ in $(seq 1 100); do
-    grep -q "Ready to accept" "$work/redis.log" 2>/dev/null && break
-    sleep 0.1
-  done
+  launch_redis "$((port + 2))"
+  redis_pid=$launched
   local url="redis://127.0.0.1:$((port + 2))"
   launch "$port" --redis-url "$url" --instance-id a
   server_pid=$launched

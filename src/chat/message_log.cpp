@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <stdexcept>
+#include <string>
 
 #include "parley/log/log.hpp"
 
@@ -28,6 +29,57 @@ void message_log::append(outgoing_message m) {
     }
   });
 }
+
+namespace {
+
+/// Messages per multi-row INSERT: one statement (one round trip to PostgreSQL) stores this many.
+constexpr std::size_t rows_per_insert = 64;
+
+std::string insert_sql(std::size_t rows) {
+  std::string sql = "INSERT INTO messages(channel_id, id, user_id, sender, text, ts) VALUES ";
+  for (std::size_t i = 0; i < rows; ++i) {
+    sql += i == 0 ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)";
+  }
+  return sql;
+}
+
+void bind_row(store::statement& s, std::size_t row, const outgoing_message& m) {
+  const auto first = static_cast<int>(row * 6);
+  s.bind(first + 1, m.channel_id)
+      .bind(first + 2, m.id)
+      .bind(first + 3, m.user_id)
+      .bind(first + 4, m.from)
+      .bind(first + 5, m.text)
+      .bind(first + 6, m.ts_ms);
+}
+
+/// Inserts the numbered batch: full chunks of rows_per_insert in one statement each, the rest
+/// one by one (two cached statements rather than one per batch size).
+void insert_messages(store::database& db, const std::vector<outgoing_message>& batch) {
+  static const std::string many = insert_sql(rows_per_insert);
+  static const std::string one = insert_sql(1);
+  std::size_t next = 0;
+  if (batch.size() >= rows_per_insert) {
+    auto& insert = db.prepare(many);
+    for (; next + rows_per_insert <= batch.size(); next += rows_per_insert) {
+      insert.reset();
+      for (std::size_t row = 0; row < rows_per_insert; ++row) {
+        bind_row(insert, row, batch[next + row]);
+      }
+      insert.run();
+    }
+  }
+  if (next < batch.size()) {
+    auto& insert = db.prepare(one);
+    for (; next < batch.size(); ++next) {
+      insert.reset();
+      bind_row(insert, 0, batch[next]);
+      insert.run();
+    }
+  }
+}
+
+}  // namespace
 
 void message_log::flush(store::database& db) {
   flush_scheduled_ = false;
@@ -57,19 +109,11 @@ void message_log::flush(store::database& db) {
       next = reserve.column_int64(0) - next + 1;
     }
     reserve.reset();
-    auto& insert = db.prepare(
-        "INSERT INTO messages(channel_id, id, user_id, sender, text, ts) VALUES (?, ?, ?, ?, ?, "
-        "?)");
     for (auto& m : batch) {
       m.id = next_ids[m.channel_id]++;
-      insert.reset();
-      insert.bind(1, m.channel_id)
-          .bind(2, m.id)
-          .bind(3, m.user_id)
-          .bind(4, m.from)
-          .bind(5, m.text)
-          .bind(6, m.ts_ms)
-          .run();
+    }
+    insert_messages(db, batch);
+    for (const auto& m : batch) {
       if (!m.attachments.empty()) {
         store::attach_uploads(db, m.channel_id, m.id, m.attachments);
       }

@@ -57,27 +57,32 @@ TEST_CASE("messages are numbered per channel, stored, then released, numbering s
     chat::message_log log(
         db, metrics, [&](store::database&, const auto& batch) { got.add(batch); },
         [](const auto&) {});
-    for (int i = 0; i < 100; ++i) {
+    // Enough for batches of several multi-row INSERTs and a remainder.
+    for (int i = 0; i < 300; ++i) {
       log.append(msg(i % 2 == 0 ? 1 : 2, std::to_string(i)));
     }
-    REQUIRE(got.wait_for(100));
+    REQUIRE(got.wait_for(300));
     std::vector<std::int64_t> c1, c2;
     for (const auto& m : got.committed) {
       (m.channel_id == 1 ? c1 : c2).push_back(m.id);
     }
-    REQUIRE(c1.size() == 50);
+    REQUIRE(c1.size() == 150);
     for (std::size_t i = 0; i < c1.size(); ++i) {
       CHECK(c1[i] == static_cast<std::int64_t>(i + 1));
       CHECK(c2[i] == static_cast<std::int64_t>(i + 1));
     }
-    CHECK(metrics.messages_total == 100);
+    CHECK(metrics.messages_total == 300);
     CHECK(metrics.store_queue_depth == 0);
     CHECK(metrics.store_commits_total >= 1);
-    CHECK(metrics.store_commits_total < 100);  // group commit: fewer commits than messages
-    // Everything released was stored first.
+    CHECK(metrics.store_commits_total < 300);  // group commit: fewer commits than messages
+    // Everything released was stored first, each text under its own id.
     const auto page = db.run_blocking(
-        [](store::database& d) { return store::read_history(d, 1, std::nullopt, 100); });
-    CHECK(page.messages.size() == 50);
+        [](store::database& d) { return store::read_history(d, 1, std::nullopt, 200); });
+    REQUIRE(page.messages.size() == 150);
+    for (std::size_t i = 0; i < page.messages.size(); ++i) {
+      CHECK(page.messages[i].id == static_cast<std::int64_t>(i + 1));
+      CHECK(page.messages[i].text == std::to_string(2 * i));
+    }
   }
   store::store db(path);
   metrics::registry metrics;
@@ -87,5 +92,5 @@ TEST_CASE("messages are numbered per channel, stored, then released, numbering s
       [](const auto&) {});
   log.append(msg(1, "after restart"));
   REQUIRE(got.wait_for(1));
-  CHECK(got.committed[0].id == 51);
+  CHECK(got.committed[0].id == 151);
 }
