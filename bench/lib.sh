@@ -9,14 +9,16 @@ stop_pid() {
   fi
 }
 
-# launch PORT ARGS...: one parley on the shared bench database ($bench_db if set, else
-# $work/bench.db), its log in $work/server.log; waits until it answers (over HTTPS when ARGS give
-# it a certificate) and sets $launched to its pid. PARLEY_PRELOAD, when set, is preloaded into it.
+# launch PORT ARGS...: one parley ($parley_bin if set, else ./build/parley) on the shared bench
+# database ($bench_db if set, else $work/bench.db), its log in $work/server.log; waits until it
+# answers (over HTTPS when ARGS give it a certificate) and sets $launched to its pid.
+# PARLEY_PRELOAD, when set, is preloaded into it.
 launch() {
   local p=$1; shift
   local scheme=http
   [[ " $* " == *" --tls-cert "* ]] && scheme=https
-  LD_PRELOAD=${PARLEY_PRELOAD:-} ./build/parley --listen "127.0.0.1:$p" --db "${bench_db:-$work/bench.db}" \
+  LD_PRELOAD=${PARLEY_PRELOAD:-} "${parley_bin:-./build/parley}" --listen "127.0.0.1:$p" \
+    --db "${bench_db:-$work/bench.db}" \
     --rate-limit 0 --auth-rate 0 --jwt-secret bench-secret --log-level warn --static-dir "$work" "$@" \
     2>>"$work/server.log" &
   launched=$!

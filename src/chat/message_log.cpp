@@ -1,10 +1,10 @@
 #include "parley/chat/message_log.hpp"
 
+#include "parley/store/channels.hpp"
 #include "parley/store/uploads.hpp"
 
 #include <chrono>
 #include <map>
-#include <stdexcept>
 #include <string>
 
 #include "parley/log/log.hpp"
@@ -97,18 +97,9 @@ void message_log::flush(store::database& db) {
     for (const auto& m : batch) {
       ++next_ids[m.channel_id];
     }
-    auto& reserve = db.prepare(
-        "UPDATE channels SET last_message_id = last_message_id + ? WHERE id = ? "
-        "RETURNING last_message_id");
     for (auto& [channel_id, next] : next_ids) {
-      reserve.reset();
-      reserve.bind(1, next).bind(2, channel_id);
-      if (!reserve.step()) {
-        throw std::runtime_error("channel " + std::to_string(channel_id) + " is gone");
-      }
-      next = reserve.column_int64(0) - next + 1;
+      next = store::reserve_message_ids(db, channel_id, next);
     }
-    reserve.reset();
     for (auto& m : batch) {
       m.id = next_ids[m.channel_id]++;
     }

@@ -125,12 +125,40 @@ std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_
       "ELSE last_message_id END FROM channels WHERE id = ?2 "
       "ON CONFLICT(user_id, channel_id) DO UPDATE SET message_id = "
       "CASE WHEN excluded.message_id > read_markers.message_id THEN excluded.message_id "
-      "ELSE read_markers.message_id END "
-      "RETURNING message_id");
-  q.bind(1, user_id).bind(2, channel_id).bind(3, id);
-  const auto marker = q.step() ? q.column_int64(0) : 0;
-  q.reset();
-  return marker;
+      "ELSE read_markers.message_id END");
+  q.bind(1, user_id).bind(2, channel_id).bind(3, id).run();
+  // Read back rather than RETURNING: SQLite builds a temporary table for every RETURNING.
+  auto& marker =
+      db.prepare("SELECT message_id FROM read_markers WHERE user_id = ? AND channel_id = ?");
+  marker.bind(1, user_id).bind(2, channel_id);
+  const auto out = marker.step() ? marker.column_int64(0) : 0;
+  marker.reset();
+  return out;
+}
+
+std::int64_t reserve_message_ids(database& db, std::int64_t channel_id, std::int64_t count) {
+  std::int64_t last = 0;
+  if (db.dialect() == dialect::postgres) {
+    // One round trip, and the row lock it takes orders every instance's batches.
+    auto& q = db.prepare(
+        "UPDATE channels SET last_message_id = last_message_id + ? WHERE id = ? "
+        "RETURNING last_message_id");
+    q.bind(1, count).bind(2, channel_id);
+    if (!q.step()) {
+      throw database_error(database_error::kind::other,
+                           "channel " + std::to_string(channel_id) + " is gone");
+    }
+    last = q.column_int64(0);
+    q.reset();
+  } else {
+    // Two statements rather than RETURNING, which makes SQLite build and drop a temporary table
+    // each time: measured, that churn cost the cycle benchmark a third of its rate.
+    auto& bump =
+        db.prepare("UPDATE channels SET last_message_id = last_message_id + ? WHERE id = ?");
+    bump.bind(1, count).bind(2, channel_id).run();
+    last = last_message_id(db, channel_id);
+  }
+  return last - count + 1;
 }
 
 std::int64_t last_message_id(database& db, std::int64_t channel_id) {

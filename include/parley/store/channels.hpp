@@ -39,6 +39,12 @@ void remove_member(database& db, std::int64_t channel_id, std::int64_t user_id);
 std::int64_t advance_read_marker(database& db, std::int64_t user_id, std::int64_t channel_id,
                                  std::int64_t id);
 
+/// Inside the caller's write transaction, advances the channel's sequence by `count` and returns
+/// the first of the ids reserved. The lock this takes (SQLite's write lock, PostgreSQL's row
+/// lock) is held to COMMIT: it orders every instance's batches in the channel. Throws
+/// database_error when the channel does not exist.
+std::int64_t reserve_message_ids(database& db, std::int64_t channel_id, std::int64_t count);
+
 /// The id of the channel's newest message (0 when none): its message sequence.
 std::int64_t last_message_id(database& db, std::int64_t channel_id);
 
