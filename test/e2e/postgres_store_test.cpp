@@ -112,3 +112,27 @@ TEST_CASE("postgres: the password is not logged", "[postgres]") {
   CHECK(server.log().find("postgres://parley:***@127.0.0.1") != std::string::npos);
   CHECK(server.log().find("hunter2") == std::string::npos);
 }
+
+TEST_CASE("postgres: a burst is stored in multi-row batches, every text under its own id",
+          "[postgres]") {
+  temp_dir dir;
+  postgres_server pg(dir.path());
+  auto args = postgres_server_args(dir.path(), pg.create_database("chat"));
+  args.insert(args.end(), {"--rate-limit", "0"});
+  server_process server(dir.path(), args);
+  ws_client alice(server.port(), signup_and_login(server.port(), "alice"));
+  REQUIRE(str(alice.request({{"type", "join"}, {"channel", "burst"}}), "type") == "joined");
+  constexpr int count = 300;
+  for (int i = 0; i < count; ++i) {
+    alice.send({{"type", "send"}, {"channel", "burst"}, {"text", "t" + std::to_string(i)}});
+  }
+  const auto echoes = read_messages(alice, "burst", count);
+  for (int i = 0; i < count; ++i) {
+    CHECK(echoes[static_cast<std::size_t>(i)].at("id").as_int64() == i + 1);
+    CHECK(str(echoes[static_cast<std::size_t>(i)], "text") == "t" + std::to_string(i));
+  }
+  CHECK(pg.query("SELECT count(*) FROM messages WHERE convert_from(text, 'UTF8') = 't' || (id - 1)",
+                 "chat") == std::to_string(count) + "\n");
+  // Fewer commits than messages: the burst went in batches.
+  CHECK(metric(server.port(), "parley_store_commits_total") < count);
+}
