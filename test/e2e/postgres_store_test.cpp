@@ -8,6 +8,7 @@
 #include "support/http_client.hpp"
 #include "support/postgres_server.hpp"
 #include "support/temp_dir.hpp"
+#include "support/uploads.hpp"
 #include "support/ws_client.hpp"
 
 #include <algorithm>
@@ -135,4 +136,30 @@ TEST_CASE("postgres: a burst is stored in multi-row batches, every text under it
                  "chat") == std::to_string(count) + "\n");
   // Fewer commits than messages: the burst went in batches.
   CHECK(metric(server.port(), "parley_store_commits_total") < count);
+}
+
+TEST_CASE("postgres: an upload is stored, attached, served to a reader and listed in history",
+          "[postgres]") {
+  temp_dir dir;
+  postgres_server pg(dir.path());
+  server_process server(dir.path(), postgres_server_args(dir.path(), pg.create_database("chat")));
+  const auto alice_token = signup_and_login(server.port(), "alice");
+  const auto bob_token = signup_and_login(server.port(), "bob");
+  const std::string text = "h\xc3\xa9llo, world\n";
+  const auto u = upload_ok(server.port(), alice_token, "note.txt", "text/plain", text);
+  ws_client alice(server.port(), alice_token);
+  REQUIRE(str(alice.request({{"type", "join"}, {"channel", "files"}}), "type") == "joined");
+  const auto echo = alice.request(
+      {{"type", "send"}, {"channel", "files"}, {"attachments", json::array{u.at("id")}}});
+  REQUIRE(str(echo, "type") == "message");
+  REQUIRE(echo.at("attachments").as_array().size() == 1);
+  const auto got = fetch(server.port(), bob_token, std::string(u.at("url").as_string()));
+  CHECK(got.status == 200);
+  CHECK(got.body == text);
+  const auto history =
+      http_call(server.port(), verb::get, "/api/channels/files/messages", {}, bearer(bob_token));
+  REQUIRE(history.status == 200);
+  const auto body = history.json();
+  CHECK(body.at("messages").at(0).at("attachments") == echo.at("attachments"));
+  CHECK(pg.query("SELECT count(*) FROM message_attachments", "chat") == "1\n");
 }
