@@ -22,10 +22,6 @@ using boost::beast::http::verb;
 
 namespace {
 
-cluster_layout hosts(int count, int redis_servers = 1) {
-  return {count, true, redis_servers};
-}
-
 /// A channel name whose topic lives on Redis server `shard` of `servers`.
 std::string channel_on(std::size_t shard, std::size_t servers, const std::string& stem) {
   for (int i = 0; i < 1000; ++i) {
@@ -35,12 +31,6 @@ std::string channel_on(std::size_t shard, std::size_t servers, const std::string
     }
   }
   throw std::runtime_error("no channel name found for shard " + std::to_string(shard));
-}
-
-void say_where(const chat_cluster& c) {
-  if (!c.network.available()) {
-    WARN("network namespaces unavailable (" << c.network.why() << "): the hosts run on loopback");
-  }
 }
 
 /// Every message of the channel, oldest first, as (id, text), read through one instance.
@@ -72,104 +62,9 @@ std::vector<std::pair<std::int64_t, std::string>> stored(chat_cluster& c, int in
 
 }  // namespace
 
-TEST_CASE("hosts: messages cross hosts in both directions with one id sequence",
-          "[cluster][hosts]") {
-  chat_cluster c(hosts(2));
-  say_where(c);
-  auto alice = c.connect("alice", 0);
-  auto bob = c.connect("bob", 1);
-  join(*alice, "general");
-  join(*bob, "general");
-  const auto first = send_text(*alice, "general", "from a");
-  const auto got_b = read_messages(*bob, "general", 1);
-  CHECK(str(got_b[0], "text") == "from a");
-  CHECK(got_b[0].at("id").as_int64() == first);
-  const auto second = send_text(*bob, "general", "from b");
-  CHECK(second == first + 1);
-  const auto got_a = read_messages(*alice, "general", 1);
-  CHECK(str(got_a[0], "text") == "from b");
-  CHECK(got_a[0].at("id").as_int64() == second);
-}
-
-TEST_CASE("hosts: concurrent senders on three hosts, one order everywhere", "[cluster][hosts]") {
-  constexpr int senders_count = 6;
-  constexpr int per_sender = 100;
-  chat_cluster c(hosts(3));
-  say_where(c);
-  std::vector<std::unique_ptr<ws_client>> senders;
-  std::vector<std::unique_ptr<ws_client>> receivers;
-  for (int i = 0; i < senders_count; ++i) {
-    senders.push_back(c.connect("sender" + std::to_string(i), i % 3));
-    join(*senders.back(), "busy");
-  }
-  for (int i = 0; i < 3; ++i) {
-    receivers.push_back(c.connect("reader" + std::to_string(i), i));
-    join(*receivers.back(), "busy");
-  }
-  std::vector<std::thread> threads;
-  for (int s = 0; s < senders_count; ++s) {
-    threads.emplace_back([&, s] {
-      for (int n = 0; n < per_sender; ++n) {
-        senders[s]->send({{"type", "send"},
-                          {"channel", "busy"},
-                          {"text", std::to_string(s) + ":" + std::to_string(n)}});
-      }
-    });
-  }
-  for (auto& t : threads) {
-    t.join();
-  }
-  std::vector<std::vector<std::int64_t>> orders;
-  for (auto& r : receivers) {
-    const auto got = read_messages(*r, "busy", senders_count * per_sender, 60s);
-    orders.push_back(ids_of(got));
-    std::map<int, int> next;  // each sender's messages in the order it sent them
-    for (const auto& m : got) {
-      const auto text = str(m, "text");
-      const int s = std::stoi(text.substr(0, text.find(':')));
-      const int n = std::stoi(text.substr(text.find(':') + 1));
-      CHECK(n == next[s]);
-      next[s] = n + 1;
-    }
-    CHECK(!r->try_read(300ms).has_value());
-  }
-  std::vector<std::int64_t> expected(senders_count * per_sender);
-  std::iota(expected.begin(), expected.end(), 1);
-  CHECK(orders[0] == expected);
-  CHECK(orders[1] == expected);
-  CHECK(orders[2] == expected);
-  CHECK(c.postgres->query("SELECT last_message_id FROM channels WHERE name = 'busy'", "parley") ==
-        std::to_string(senders_count * per_sender) + "\n");
-}
-
-TEST_CASE("hosts: join since on another host after a disconnect", "[cluster][hosts]") {
-  chat_cluster c(hosts(2));
-  say_where(c);
-  auto alice = c.connect("alice", 0);
-  join(*alice, "news");
-  std::int64_t last_seen = 0;
-  {
-    auto bob = c.connect("bob", 0);
-    join(*bob, "news");
-    send_text(*alice, "news", "one");
-    last_seen = read_messages(*bob, "news", 1)[0].at("id").as_int64();
-  }
-  for (int i = 0; i < 5; ++i) {
-    send_text(*alice, "news", "missed " + std::to_string(i));
-  }
-  auto bob = c.connect("bob", 1);
-  REQUIRE(str(bob->request({{"type", "join"}, {"channel", "news"}, {"since", last_seen}}),
-              "type") == "joined");
-  const auto missed = read_messages(*bob, "news", 5);
-  CHECK(ids_of(missed) == std::vector<std::int64_t>{last_seen + 1, last_seen + 2, last_seen + 3,
-                                                    last_seen + 4, last_seen + 5});
-  send_text(*alice, "news", "live");
-  CHECK(str(read_messages(*bob, "news", 1)[0], "text") == "live");
-}
-
 TEST_CASE("hosts: DMs, presence and matching across hosts", "[cluster][hosts]") {
-  chat_cluster c(hosts(2));
-  say_where(c);
+  chat_cluster c(separate_hosts(2));
+  INFO(describe(c));
   auto alice = c.connect("alice", 0);
   auto bob = c.connect("bob", 1);
 
@@ -208,8 +103,8 @@ TEST_CASE(
     "hosts: PostgreSQL restarted under load - internal while down, nothing acknowledged "
     "lost, recovery by itself",
     "[cluster][hosts]") {
-  chat_cluster c(hosts(2));
-  say_where(c);
+  chat_cluster c(separate_hosts(2));
+  INFO(describe(c));
   auto alice = c.connect("alice", 0);
   auto bob = c.connect("bob", 1);
   join(*alice, "load");
@@ -270,8 +165,8 @@ TEST_CASE(
 
 TEST_CASE("hosts: one Redis of two killed and restarted - only its channels pause, they catch up",
           "[cluster][hosts]") {
-  chat_cluster c(hosts(2, 2));
-  say_where(c);
+  chat_cluster c(separate_hosts(2, 2));
+  INFO(describe(c));
   const auto steady = channel_on(0, 2, "steady");  // on the first Redis server
   const auto paused = channel_on(1, 2, "paused");  // on the second
   auto alice = c.connect("alice", 0);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <catch2/catch.hpp>
+
 #include "support/http_client.hpp"
 
 namespace parley::test {
@@ -57,6 +59,19 @@ std::unique_ptr<ws_client> chat_cluster::connect(const std::string& username, in
 
 void chat_cluster::kill(int instance) {
   instances.at(instance)->kill_now();
+}
+
+std::string describe(const chat_cluster& c) {
+  const auto& l = c.layout;
+  if (!l.separate_hosts) {
+    return std::to_string(l.instances) + " instances on one host sharing a SQLite file";
+  }
+  if (!c.network.available()) {
+    WARN("network namespaces unavailable (" << c.network.why() << "): the hosts run on loopback");
+  }
+  return std::to_string(l.instances) + " hosts" +
+         (c.network.available() ? " in network namespaces" : " (on loopback)") +
+         " sharing PostgreSQL, " + std::to_string(l.redis_servers) + " Redis server(s)";
 }
 
 }  // namespace parley::test

@@ -25,10 +25,19 @@ struct cluster_layout {
   int redis_servers = 1;
 };
 
+/// `instances` sharing a SQLite file on loopback: one host.
+inline cluster_layout one_host(int instances) {
+  return {instances, false, 1};
+}
+/// `instances` on hosts of their own sharing PostgreSQL, over `redis_servers` Redis servers.
+inline cluster_layout separate_hosts(int instances, int redis_servers = 1) {
+  return {instances, true, redis_servers};
+}
+
 /// Several real parley instances sharing one database and JWT secret, joined by a real
 /// redis-server: the cluster of contract guarantee 3.
 struct chat_cluster {
-  explicit chat_cluster(int instances) : chat_cluster(cluster_layout{instances, false, 1}) {}
+  explicit chat_cluster(int instances) : chat_cluster(one_host(instances)) {}
   explicit chat_cluster(cluster_layout layout);
 
   std::uint16_t port(int instance) const { return instances.at(instance)->port(); }
@@ -50,5 +59,8 @@ struct chat_cluster {
   std::vector<std::unique_ptr<server_process>> instances;
   std::map<std::string, std::string> tokens;
 };
+
+/// The layout in words, for INFO; WARNs when separate hosts had to fall back to loopback.
+std::string describe(const chat_cluster& c);
 
 }  // namespace parley::test

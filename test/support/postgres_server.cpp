@@ -57,18 +57,10 @@ postgres_server::postgres_server(const fs::path& dir, std::vector<std::string> m
     std::ofstream(data_ / "pg_hba.conf", std::ios::app) << "host all all samenet trust\n";
   }
   hand_to_postgres(dir, data_);
-  // The port was free when chosen; another process may take it before PostgreSQL binds it.
-  for (int attempt = 0;; ++attempt) {
-    port_ = free_loopback_port();
-    try {
-      start();
-      return;
-    } catch (const std::runtime_error&) {
-      if (attempt == 2) {
-        throw;
-      }
-    }
-  }
+  port_ = start_on_free_port([this](std::uint16_t port) {
+    port_ = port;
+    start();
+  });
 }
 
 postgres_server::~postgres_server() {

@@ -7,18 +7,10 @@ namespace parley::test {
 redis_server::redis_server(const std::filesystem::path& dir, std::string password,
                            std::vector<std::string> more_addresses)
     : dir_(dir), password_(std::move(password)), addresses_(std::move(more_addresses)) {
-  // The port was free when chosen; another process may take it before Redis binds it.
-  for (int attempt = 0;; ++attempt) {
-    port_ = free_loopback_port();
-    try {
-      start();
-      return;
-    } catch (const std::runtime_error&) {
-      if (attempt == 2) {
-        throw;
-      }
-    }
-  }
+  port_ = start_on_free_port([this](std::uint16_t port) {
+    port_ = port;
+    start();
+  });
 }
 
 std::string redis_server::url(int db) const {

@@ -117,6 +117,20 @@ std::uint16_t free_loopback_port() {
   return ntohs(addr.sin_port);
 }
 
+std::uint16_t start_on_free_port(const std::function<void(std::uint16_t)>& start) {
+  for (int attempt = 0;; ++attempt) {
+    const auto port = free_loopback_port();
+    try {
+      start(port);
+      return port;
+    } catch (const std::runtime_error&) {
+      if (attempt == 2) {
+        throw;
+      }
+    }
+  }
+}
+
 server_process::server_process(const std::filesystem::path& work_dir, std::vector<std::string> args,
                                std::map<std::string, std::string> env, const std::string& program,
                                const std::string& ready_pattern) {

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -88,6 +89,11 @@ run_result run_to_exit(const std::filesystem::path& work_dir, std::vector<std::s
 /// A TCP port on 127.0.0.1 that was free a moment ago, for programs that cannot pick their own
 /// and report it (redis-server, nginx).
 std::uint16_t free_loopback_port();
+
+/// Calls `start(port)` with a free loopback port, up to three times: the port was free when
+/// chosen, and another process may take it before the server binds it (start throws
+/// std::runtime_error then). Returns the port it started on.
+std::uint16_t start_on_free_port(const std::function<void(std::uint16_t)>& start);
 
 /// The arguments every test server gets: loopback, a free port, a database and static dir in
 /// `dir`, a fixed JWT secret.
