@@ -1,5 +1,7 @@
 #include "support/host_network.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "support/server_process.hpp"
@@ -17,8 +19,8 @@ std::string ip(const std::vector<std::string>& args) {
 
 }  // namespace
 
-host_network::host_network(int hosts) : hosts_(hosts), block_(static_cast<int>(getpid() % 250)) {
-  available_ = make();
+host_network::host_network(int hosts) : hosts_(hosts) {
+  available_ = claim_block() && make();
   if (!available_) {
     for (const auto& n : made_) {
       ip({"netns", "del", n});
@@ -31,6 +33,35 @@ host_network::~host_network() {
   for (const auto& n : made_) {
     ip({"netns", "del", n});
   }
+  if (block_lock_ >= 0) {
+    close(block_lock_);
+  }
+}
+
+bool host_network::claim_block() {
+  if (hosts_ == 0) {
+    why_ = "no host asked for";
+    return false;
+  }
+  // Test processes run in parallel (ctest -j): each takes a /24 of its own, held by an flock
+  // that the kernel releases if the process dies.
+  const auto first = static_cast<int>(getpid() % 250);
+  for (int n = 0; n < 250; ++n) {
+    const int block = (first + n) % 250;
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("parley-netns-block-" + std::to_string(block) + ".lock");
+    const int fd = open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      block_ = block;
+      block_lock_ = fd;
+      return true;
+    }
+    if (fd >= 0) {
+      close(fd);
+    }
+  }
+  why_ = "every address block is taken";
+  return false;
 }
 
 std::string host_network::name(int i) const {
@@ -75,10 +106,6 @@ std::vector<std::string> host_network::args(int i, const std::string& program,
 }
 
 bool host_network::make() {
-  if (hosts_ == 0) {
-    why_ = "no host asked for";
-    return false;
-  }
   if (hosts_ > 60) {
     why_ = "at most 60 hosts fit one /24";
     return false;

@@ -40,10 +40,12 @@ class host_network {
  private:
   std::string name(int i) const;
   std::string in_block(int last_octet) const;
+  bool claim_block();
   bool make();
 
   int hosts_;
-  int block_;  ///< the third octet: one /24 per test process
+  int block_ = 0;        ///< the third octet: one /24 per test process
+  int block_lock_ = -1;  ///< the flock'ed file that reserves it
   bool available_ = false;
   std::string why_;
   std::vector<std::string> made_;
