@@ -42,21 +42,13 @@ setter string_setter(std::string config::*field) {
   };
 }
 
+/// The non-empty items of a comma-separated value.
 std::vector<std::string> split_list(const std::string& v) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= v.size()) {
-    const auto comma = v.find(',', start);
-    const auto item =
-        v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto first = item.find_first_not_of(' ');
-    if (first != std::string::npos) {
-      out.push_back(item.substr(first, item.find_last_not_of(' ') - first + 1));
+  for (const auto item : split_commas(v)) {
+    if (!item.empty()) {
+      out.emplace_back(item);
     }
-    if (comma == std::string::npos) {
-      break;
-    }
-    start = comma + 1;
   }
   return out;
 }

@@ -42,4 +42,23 @@ std::optional<host_port> parse_host_port(std::string_view text) {
   return out;
 }
 
+std::vector<std::string_view> split_commas(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (;;) {
+    const auto comma = text.find(',');
+    auto item = text.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') {
+      item.remove_prefix(1);
+    }
+    while (!item.empty() && item.back() == ' ') {
+      item.remove_suffix(1);
+    }
+    out.push_back(item);
+    if (comma == std::string_view::npos) {
+      return out;
+    }
+    text.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace parley::config

@@ -52,16 +52,8 @@ std::optional<redis_url> parse_redis_url(std::string_view text) {
 
 std::optional<std::vector<redis_url>> parse_redis_urls(std::string_view text) {
   std::vector<redis_url> out;
-  for (;;) {
-    const auto comma = text.find(',');
-    auto one = text.substr(0, comma);
-    while (!one.empty() && one.front() == ' ') {
-      one.remove_prefix(1);
-    }
-    while (!one.empty() && one.back() == ' ') {
-      one.remove_suffix(1);
-    }
-    auto url = parse_redis_url(one);
+  for (const auto item : split_commas(text)) {
+    auto url = parse_redis_url(item);
     if (!url) {
       return std::nullopt;
     }
@@ -71,11 +63,8 @@ std::optional<std::vector<redis_url>> parse_redis_urls(std::string_view text) {
       }
     }
     out.push_back(std::move(*url));
-    if (comma == std::string_view::npos) {
-      return out;
-    }
-    text.remove_prefix(comma + 1);
   }
+  return out;
 }
 
 }  // namespace parley::config

@@ -4,12 +4,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parley::config {
 
 /// Parses a whole decimal number within [min, max]; nullopt for anything else.
 std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t min,
                                         std::uint64_t max);
+
+/// The items of a comma-separated value, spaces around each removed, empty ones kept (callers
+/// decide whether an empty item is an error).
+std::vector<std::string_view> split_commas(std::string_view text);
 
 /// A host and port split from `host:port` or `[v6]:port`.
 struct host_port {
