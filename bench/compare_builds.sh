@@ -43,11 +43,7 @@ run_case() {
     done
   done
   for side in this other; do
-    local row="| $title | $side |"
-    for k in "${keys[@]}" errors; do
-      row+=" $k $(awk -v k="$k" '$1 == k {print $2}' "$work/$side.txt" | stats) |"
-    done
-    echo "$row"
+    echo "| $title | $side |$(figures "$work/$side.txt" "${keys[@]}" errors)"
   done
 }
 

@@ -45,6 +45,29 @@ launch_redis() {
   exit 1
 }
 
+# launch_cluster PORT ARGS...: a redis-server on PORT+2 and two parley instances joined by it,
+# a on PORT and b on PORT+1 (ARGS to both); waits until b hears a. Sets $launched_redis,
+# $launched (a) and $launched_second (b).
+launch_cluster() {
+  local p=$1; shift
+  launch_redis "$((p + 2))"
+  launched_redis=$launched
+  local url="redis://127.0.0.1:$((p + 2))"
+  launch "$((p + 1))" --redis-url "$url" --instance-id b "$@"
+  launched_second=$launched
+  launch "$p" --redis-url "$url" --instance-id a "$@"
+  for _ in $(seq 1 100); do
+    curl -s "http://127.0.0.1:$((p + 1))/metrics" | grep -q '^parley_cluster_peers 1' && return 0
+    sleep 0.1
+  done
+}
+
+# figures FILE KEY...: " KEY median (min-max) |" for each KEY, from FILE's "KEY value" lines.
+figures() {
+  local file=$1 k; shift
+  for k in "$@"; do printf ' %s %s |' "$k" "$(awk -v k="$k" '$1 == k {print $2}' "$file" | stats)"; done
+}
+
 # field KEY: the first numeric "KEY": value of the JSON on stdin.
 field() { grep -o "\"$1\":[0-9.eE+-]*" | head -1 | cut -d: -f2; }
 # median and spread of numbers on stdin, one per line: "median (min-max)"

@@ -62,16 +62,8 @@ start_one() {
 
 start_two() {
   port=$((port + 3))
-  launch_redis "$((port + 2))"
-  redis_pid=$launched
-  launch "$port" --redis-url "redis://127.0.0.1:$((port + 2))" --instance-id a
-  server_pid=$launched
-  launch "$((port + 1))" --redis-url "redis://127.0.0.1:$((port + 2))" --instance-id b
-  second_pid=$launched
-  for _ in $(seq 1 100); do
-    curl -s "http://127.0.0.1:$((port + 1))/metrics" | grep -q '^parley_cluster_peers 1' && return 0
-    sleep 0.1
-  done
+  launch_cluster "$port"
+  server_pid=$launched redis_pid=$launched_redis second_pid=$launched_second
 }
 
 metric() { curl -s "http://127.0.0.1:$port/metrics" | awk -v k="$1" '$1 == k {print $2}'; }
@@ -108,11 +100,7 @@ run_case() {
     done
   done
   for engine in sqlite postgres; do
-    local row="| $title | $engine |"
-    for k in "${keys[@]}" errors msgs_per_commit commit_ms; do
-      row+=" $k $(awk -v k="$k" '$1 == k {print $2}' "$work/$engine.txt" | stats) |"
-    done
-    echo "$row"
+    echo "| $title | $engine |$(figures "$work/$engine.txt" "${keys[@]}" errors msgs_per_commit commit_ms)"
   done
 }
 

@@ -38,18 +38,9 @@ start_server() {
 start_cluster() {
   port=$((port + 3))
   rm -f "$work"/bench.db*
-  launch_redis "$((port + 2))"
-  redis_pid=$launched
-  local url="redis://127.0.0.1:$((port + 2))"
-  launch "$port" --redis-url "$url" --instance-id a
-  server_pid=$launched
+  launch_cluster "$port"
+  server_pid=$launched redis_pid=$launched_redis second_pid=$launched_second
   second_port=$((port + 1))
-  launch "$second_port" --redis-url "$url" --instance-id b
-  second_pid=$launched
-  for _ in $(seq 1 100); do
-    curl -s "http://127.0.0.1:$second_port/metrics" | grep -q '^parley_cluster_peers 1' && return 0
-    sleep 0.1
-  done
 }
 
 # Server CPU ticks and peak RSS (both instances added up in a cluster run).
@@ -85,10 +76,7 @@ run_case() {
     for k in "${keys[@]}" errors; do echo "$k $(field "$k" <"$work/run.json")" >>"$work/case.txt"; done
     stop_server
   done
-  local row="| $title |"
-  for k in "${keys[@]}" errors cpu_s peak_rss_mib; do
-    row+=" $k $(awk -v k="$k" '$1 == k {print $2}' "$work/case.txt" | stats) |"
-  done
+  local row="| $title |$(figures "$work/case.txt" "${keys[@]}" errors cpu_s peak_rss_mib)"
   rows+=("$row")
   echo "$row"
 }
