@@ -5,6 +5,7 @@
 # With --browser it also installs what the web client's browser test needs: Debian's chromium
 # and Node.js with npm (the test drives chromium through npm's playwright-core). With --clang,
 # clang and libFuzzer's runtime, for the sanitizer and fuzz builds (scripts/test.sh, fuzz.sh).
+# With --bench, gnuplot (without X11) for the pictures of bench/plot.sh.
 set -euo pipefail
 
 packages=(
@@ -22,6 +23,7 @@ for flag in "$@"; do
       command -v npm >/dev/null || packages+=(npm)
       ;;
     --clang) packages+=(clang libclang-rt-14-dev) ;;
+    --bench) packages+=(gnuplot-nox) ;;
     *) echo "install-deps: unknown option $flag" >&2; exit 2 ;;
   esac
 done
