@@ -16,6 +16,10 @@ name="$(date -u +%Y-%m-%d)-$(hostname -s)"
 out="bench/results/$name.md"
 tsv="bench/results/$name.tsv"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# What was built: the commit, and whether the checkout's sources differed from it.
+build_of=$(git rev-parse --short HEAD 2>/dev/null || echo "an unknown commit")
+[ -z "$(git status --porcelain -- src include CMakeLists.txt cmake 2>/dev/null)" ] ||
+  build_of+=" with uncommitted changes to its sources"
 port=18500
 server_pid=
 second_pid=
@@ -176,6 +180,7 @@ run_case store-bound deliveries_per_s "store-bound: 200 channels x (1 pub + 1 su
   echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uname -sr)."
   echo "Client and server share the machine; loopback only; server with --rate-limit 0;"
   echo "client --threads $threads. Each figure: median of $runs runs (min-max), fresh server per run."
+  echo "Build of $build_of."
   echo "latency in ms (p50/p99 keys), cpu_s = server CPU seconds, peak_rss_mib = server peak RSS,"
   echo "others_user_s = user CPU seconds other processes (not the server, Redis or parley-bench) took"
   echo "during a run. Load average (1, 5, 15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."
@@ -191,7 +196,7 @@ run_case store-bound deliveries_per_s "store-bound: 200 channels x (1 pub + 1 su
 {
   echo "# parley bench/run.sh results, $(date -u +%Y-%m-%dT%H:%MZ), $(hostname -s), $(nproc) cores;" \
     "median (min, max) of $runs runs, latency medians in ms, client --threads $threads;"
-  echo "# load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "# build of $build_of; load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."
   printf '# %s\n' "$(printf '%s\t' id metric median min max p50_ms p90_ms p99_ms max_ms errors_max \
     others_user_s title | sed 's/\t$//')"
   printf '%s\n' "${tsv_rows[@]}"
