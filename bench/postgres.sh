@@ -88,9 +88,9 @@ run_case() {
           >"$work/run.json"
       fi
       local commits stored seconds
-      commits=$(metric parley_store_commits_total)
+      commits=$(metric parley_store_commit_seconds_count)
       stored=$(metric parley_messages_total)
-      seconds=$(metric parley_store_commit_seconds_total)
+      seconds=$(metric parley_store_commit_seconds_sum)
       {
         for k in "${keys[@]}" errors; do echo "$k $(field "$k" <"$work/run.json")"; done
         echo "msgs_per_commit $(awk -v m="$stored" -v c="$commits" 'BEGIN{print (c > 0 ? m / c : 0)}')"

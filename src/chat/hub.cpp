@@ -25,7 +25,9 @@ cluster_link& hub::nobody() {
 }
 
 hub::hub(std::vector<boost::asio::io_context*> threads, metrics::registry& metrics)
-    : threads_(std::move(threads)), metrics_(metrics), locals_(threads_.size()) {}
+    : threads_(std::move(threads)), metrics_(metrics), locals_(threads_.size()) {
+  metrics_.set_io_threads(threads_.size());
+}
 
 void hub::attach(std::size_t thread, session_sink* session, const std::string& username) {
   auto& local = locals_[thread];
@@ -202,6 +204,7 @@ void hub::publish(const outgoing_message& m) {
   delivery d;
   d.channel = m.channel;
   d.message_id = m.id;
+  d.committed_at = m.committed_at;
   d.frame = proto::make_frame(proto::message_frame(m.channel, stored));
   d.ref_session = m.sender_session;
   d.ref_frame = m.ref ? proto::make_frame(proto::message_frame(m.channel, stored, m.ref)) : d.frame;
@@ -244,7 +247,7 @@ void hub::broadcast_local(const std::string& channel, shared_frame frame,
 }
 
 void hub::send_to_session(std::size_t thread, std::uint64_t session, shared_frame frame) {
-  boost::asio::post(*threads_[thread], [this, thread, session, frame = std::move(frame)] {
+  run_on(thread, [this, thread, session, frame = std::move(frame)] {
     if (auto it = locals_[thread].sessions.find(session); it != locals_[thread].sessions.end()) {
       it->second->deliver(frame);
     }
@@ -340,8 +343,7 @@ bool hub::is_subscribed(std::size_t thread, const session_sink* session,
 }
 
 void hub::post(std::size_t thread, delivery d) {
-  boost::asio::post(*threads_[thread],
-                    [this, thread, d = std::move(d)] { deliver_local(thread, d); });
+  run_on(thread, [this, thread, d = std::move(d)] { deliver_local(thread, d); });
 }
 
 void hub::deliver_local(std::size_t thread, const delivery& d) {
@@ -356,7 +358,7 @@ void hub::deliver_local(std::size_t thread, const delivery& d) {
     ref_done = ref_done || is_ref;
     const auto& frame = is_ref ? d.ref_frame : d.frame;
     if (d.message_id > 0) {
-      s->deliver_message(d.channel, d.message_id, frame);
+      s->deliver_message(d.channel, d.message_id, frame, d.committed_at);
     } else {
       s->deliver(frame);
     }

@@ -1,6 +1,4 @@
 // The hub's per-user work: ended memberships, matches for one session, who is online.
-#include <boost/asio/post.hpp>
-
 #include <algorithm>
 
 #include "parley/chat/hub.hpp"
@@ -17,7 +15,7 @@ void hub::end_membership(std::int64_t user_id, const std::string& channel,
 void hub::end_membership_local(std::int64_t user_id, const std::string& channel,
                                std::uint64_t except_session) {
   for (auto t : threads_of_users({user_id})) {
-    boost::asio::post(*threads_[t], [this, t, user_id, channel, except_session] {
+    run_on(t, [this, t, user_id, channel, except_session] {
       auto& local = locals_[t];
       auto it = local.users.find(user_id);
       if (it == local.users.end()) {
@@ -38,8 +36,7 @@ void hub::deliver_match(std::size_t thread, std::uint64_t session, model::channe
   if (thread >= threads_.size()) {
     return;  // a seat from another instance's wire that names no thread of ours
   }
-  boost::asio::post(*threads_[thread], [this, thread, session, channel = std::move(channel),
-                                        peer = std::move(peer)] {
+  run_on(thread, [this, thread, session, channel = std::move(channel), peer = std::move(peer)] {
     if (auto it = locals_[thread].sessions.find(session); it != locals_[thread].sessions.end()) {
       it->second->match_made(channel, peer);
     }

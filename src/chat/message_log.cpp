@@ -123,12 +123,11 @@ void message_log::flush(store::database& db) {
     }
     return;
   }
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started)
-                          .count();
-  metrics_.store_commits_total.fetch_add(1, std::memory_order_relaxed);
-  metrics_.store_commit_micros_total.fetch_add(static_cast<std::uint64_t>(micros),
-                                               std::memory_order_relaxed);
+  const auto committed = std::chrono::steady_clock::now();
+  metrics_.store_commit_seconds.observe(committed - started);
+  for (auto& m : batch) {
+    m.committed_at = committed;
+  }
   metrics_.messages_total.fetch_add(batch.size(), std::memory_order_relaxed);
   metrics_.store_queue_depth.fetch_sub(static_cast<std::int64_t>(batch.size()),
                                        std::memory_order_relaxed);

@@ -117,9 +117,15 @@ awaitable<void> session::join_match(model::channel_row channel, std::string peer
 }
 
 void session::deliver_message(const std::string& channel, std::int64_t id,
-                              const shared_frame& frame) {
-  if (channels_.on_live(channel, id, frame)) {
+                              const shared_frame& frame,
+                              std::chrono::steady_clock::time_point committed_at) {
+  if (!channels_.on_live(channel, id, frame)) {
+    return;
+  }
+  if (committed_at == std::chrono::steady_clock::time_point{}) {
     out_.send(frame);
+  } else {
+    out_.send_committed(frame, committed_at);
   }
 }
 

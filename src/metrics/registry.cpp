@@ -1,5 +1,7 @@
 #include "parley/metrics/registry.hpp"
 
+#include "parley/metrics/build_version.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -69,6 +71,11 @@ std::uint64_t resident_memory_bytes() {
   return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
+void registry::set_io_threads(std::size_t count) {
+  thread_queue_depth_ = std::make_unique<std::atomic<std::int64_t>[]>(count);
+  io_threads_ = count;
+}
+
 void registry::count_frame_in(std::string_view type) {
   const auto known = std::find(ws_frame_types.begin(), ws_frame_types.end() - 1, type);
   ws_frames_in[static_cast<std::size_t>(known - ws_frame_types.begin())].fetch_add(
@@ -94,8 +101,8 @@ void registry::count_frame_out(std::string_view frame) {
 std::string registry::render() const {
   std::ostringstream out;
   family(out, "parley_build_info", "gauge", "Always 1; the labels name the version and instance.");
-  out << "parley_build_info{version=\"" << escape_label(PARLEY_VERSION) << "\",instance=\""
-      << escape_label(instance_id) << "\"} 1\n";
+  out << "parley_build_info{version=\"" << escape_label(std::string(build_version()))
+      << "\",instance=\"" << escape_label(instance_id) << "\"} 1\n";
   single(out, "parley_connections", "gauge", "Open TCP connections.", connections);
   single(out, "parley_ws_sessions", "gauge", "Open WebSocket sessions.", ws_sessions);
   single(out, "parley_channels", "gauge", "Channels with at least one subscribed session.",
@@ -115,13 +122,21 @@ std::string registry::render() const {
          upload_bytes_total);
   single(out, "parley_store_queue_depth", "gauge", "Messages waiting for their commit.",
          store_queue_depth);
-  single(out, "parley_store_commits_total", "counter", "Message batches committed.",
-         store_commits_total);
-  family(out, "parley_store_commit_seconds_total", "counter",
-         "Time spent committing message batches.");
-  out << "parley_store_commit_seconds_total "
-      << static_cast<double>(store_commit_micros_total.load(std::memory_order_relaxed)) / 1e6
-      << '\n';
+  family(out, "parley_store_commit_seconds", "histogram",
+         "Time of one message batch's transaction, first statement to COMMIT.");
+  store_commit_seconds.render(out, "parley_store_commit_seconds");
+  family(out, "parley_delivery_seconds", "histogram",
+         "From a message's commit to the write of its frame to a recipient's socket.");
+  delivery_seconds.render(out, "parley_delivery_seconds");
+  family(out, "parley_http_request_duration_seconds", "histogram",
+         "From a request read to its response handed to the socket.");
+  http_request_seconds.render(out, "parley_http_request_duration_seconds");
+  family(out, "parley_thread_queue_depth", "gauge",
+         "Work handed to an I/O thread by other threads and not yet run, by thread.");
+  for (std::size_t i = 0; i < io_threads_; ++i) {
+    out << "parley_thread_queue_depth{thread=\"" << i << "\"} "
+        << thread_queue_depth_[i].load(std::memory_order_relaxed) << '\n';
+  }
   family(out, "parley_ws_frames_out_total", "counter", "WebSocket frames written, by type.");
   for (std::size_t i = 0; i < ws_out_frame_types.size(); ++i) {
     out << "parley_ws_frames_out_total{type=\"" << ws_out_frame_types[i] << "\"} "

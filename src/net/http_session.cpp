@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 
 #include <array>
+#include <chrono>
 
 #include "parley/http/client_address.hpp"
 #include "parley/http/handlers.hpp"
@@ -156,6 +157,10 @@ awaitable<void> http_session::run() {
       co_await refuse(head, head_ec);
       break;
     }
+    const auto started = std::chrono::steady_clock::now();
+    const auto answered = [&] {
+      svc_.metrics.http_request_seconds.observe(std::chrono::steady_clock::now() - started);
+    };
     if (over_limit) {
       // Beyond PARLEY_MAX_CONNECTIONS: this connection's first request is answered and it ends;
       // the open ones (counted before it) go on.
@@ -187,6 +192,7 @@ awaitable<void> http_session::run() {
       stream_.tcp().expires_after(http_write_timeout);
       const bool keep = answer.response.keep_alive() && !answer.close;
       auto [write_ec, _w] = co_await beast_http::async_write(stream_, answer.response, with_error);
+      answered();
       if (!write_ec && answer.close) {
         co_await linger();
       }
@@ -243,6 +249,7 @@ awaitable<void> http_session::run() {
         break;  // the answer may be half written: only closing tells the client
       }
       svc_.metrics.http_requests_total.add({"/uploads/{id}", std::to_string(sent.status)});
+      answered();
       if (!sent.keep_alive) {
         break;
       }
@@ -265,6 +272,7 @@ awaitable<void> http_session::run() {
     stream_.tcp().expires_after(http_write_timeout);
     auto [write_ec, __] =
         co_await beast::async_write(stream_, std::move(reply.message), with_error);
+    answered();
     if (write_ec || !keep_alive) {
       break;
     }

@@ -3,6 +3,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
@@ -10,6 +12,7 @@
 #include "parley/http/url.hpp"
 #include "parley/log/log.hpp"
 #include "parley/proto/server_frames.hpp"
+#include "parley/store/store.hpp"
 #include "parley/util/with_error.hpp"
 #include "parley/ws/handshake.hpp"
 
@@ -30,7 +33,14 @@ ws_session::ws_session(ws::transport over, std::string leftover, std::size_t thr
       thread_(thread),
       token_entry_(svc.by_token.add(thread, this, user)),
       logic_(svc.chat, *this, thread, {user.user_id, std::move(user.username)}, svc.cfg.rate_limit,
-             svc.cfg.rate_burst) {}
+             svc.cfg.rate_burst) {
+  conn_.on_written([&delivery = svc.metrics.delivery_seconds](auto committed) {
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto at : committed) {
+      delivery.observe(now - at);
+    }
+  });
+}
 
 ws_session::~ws_session() {
   if (token_entry_) {
@@ -63,7 +73,8 @@ awaitable<void> ws_session::run(std::string switching) {
   connections_.hand_over(registration_, [weak, executor = conn_.get_executor()] {
     asio::post(executor, [weak] {
       if (auto s = weak.lock()) {
-        s->close(ws::close_code::going_away, "server shutting down");
+        asio::co_spawn(
+            s->conn_.get_executor(), [s]() { return s->drain(); }, asio::detached);
       }
     });
   });
@@ -82,7 +93,12 @@ awaitable<void> ws_session::run(std::string switching) {
     if (!text) {
       break;
     }
+    if (draining_) {
+      continue;  // not handled, not stored: the client learns from the 1001 that it must resend
+    }
+    handling_ = true;
     co_await handle_frame(*text);
+    handling_ = false;
   }
   open_ = false;
   if (token_entry_) {
@@ -100,6 +116,44 @@ awaitable<void> ws_session::handle_frame(std::string_view text) {
   auto frame = proto::parse_client_frame(text);
   svc_.metrics.count_frame_in(frame.type);
   co_await logic_.handle(frame);
+}
+
+namespace {
+
+/// How long a draining session waits for its last frame and for the store before it closes.
+constexpr auto drain_wait = std::chrono::seconds(3);
+
+/// Resumes once the store's writer has run every job queued before this call (or at `deadline`).
+awaitable<void> through_writer(store::store& db, std::chrono::steady_clock::time_point deadline) {
+  auto passed = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, deadline);
+  db.post([passed](store::database&) {
+    asio::post(passed->get_executor(), [passed] { passed->cancel(); });
+  });
+  co_await passed->async_wait(util::with_error);
+}
+
+}  // namespace
+
+awaitable<void> ws_session::drain() {
+  if (draining_) {
+    co_return;
+  }
+  draining_ = true;
+  const auto deadline = std::chrono::steady_clock::now() + drain_wait;
+  asio::steady_timer pause(conn_.get_executor());
+  while (handling_ && std::chrono::steady_clock::now() < deadline) {
+    pause.expires_after(std::chrono::milliseconds(5));
+    co_await pause.async_wait(util::with_error);
+  }
+  // A message this session sent is queued on the writer ahead of the first pass, which queues
+  // its batch's flush; the second pass runs after that flush, whose deliveries (our echo, the
+  // acknowledgement, among them) are by then queued on this thread ahead of our resumption. So
+  // no message is stored without its sender being told, and the close comes after the echo.
+  for (int pass = 0; pass < 2; ++pass) {
+    auto passing = through_writer(svc_.chat.db, deadline);
+    co_await std::move(passing);
+  }
+  close(ws::close_code::going_away, "server shutting down");
 }
 
 awaitable<void> ws_session::wait_for_room() {
@@ -122,20 +176,33 @@ void ws_session::spawn(std::function<awaitable<void>()> work) {
 }
 
 void ws_session::send(const chat::shared_frame& frame) {
-  if (!is_open()) {
-    return;
+  if (admit(*frame)) {
+    conn_.send_text(*frame);
   }
-  if (conn_.queued_bytes() + frame->size() > svc_.cfg.max_queue_bytes) {
+}
+
+void ws_session::send_committed(const chat::shared_frame& frame,
+                                std::chrono::steady_clock::time_point committed_at) {
+  if (admit(*frame)) {
+    conn_.send_text(*frame, committed_at);
+  }
+}
+
+bool ws_session::admit(const std::string& frame) {
+  if (!is_open()) {
+    return false;
+  }
+  if (conn_.queued_bytes() + frame.size() > svc_.cfg.max_queue_bytes) {
     svc_.metrics.slow_consumer_closes_total.fetch_add(1, std::memory_order_relaxed);
     PARLEY_LOG(info, "ws") << "closing slow consumer " << logic_.username() << " (session "
                            << logic_.session_id() << ", " << conn_.queued_bytes()
                            << " bytes queued)";
     conn_.drop_unsent();  // nothing more goes to this client but the close
     close(ws::close_code::policy_error, "slow consumer");
-    return;
+    return false;
   }
-  svc_.metrics.count_frame_out(*frame);
-  conn_.send_text(*frame);
+  svc_.metrics.count_frame_out(frame);
+  return true;
 }
 
 void ws_session::close(std::uint16_t code, std::string_view reason) {

@@ -165,6 +165,14 @@ void connection::send_text(std::string_view payload) {
   schedule_flush();
 }
 
+void connection::send_text(std::string_view payload, std::chrono::steady_clock::time_point mark) {
+  if (close_sent_ || failed_) {
+    return;
+  }
+  pending_marks_.push_back(mark);
+  send_text(payload);
+}
+
 void connection::close(std::uint16_t code, std::string_view reason) {
   if (close_sent_ || failed_) {
     return;
@@ -192,11 +200,16 @@ void connection::flush() {
     return;
   }
   std::swap(pending_, writing_);
+  std::swap(pending_marks_, writing_marks_);
   write_in_flight_ = true;
   auto written = [this, self = keep_alive()](boost::system::error_code ec, std::size_t) {
     write_in_flight_ = false;
     writing_.clear();
     release_if_big(writing_);
+    if (!ec && !writing_marks_.empty() && on_written_) {
+      on_written_(writing_marks_);
+    }
+    writing_marks_.clear();
     if (ec) {
       failed_ = true;
       abort();
@@ -252,6 +265,7 @@ awaitable<void> connection::finish() {
   room_.reset();
   std::string().swap(inbuf_);
   std::string().swap(pending_);
+  decltype(pending_marks_)().swap(pending_marks_);
 }
 
 void connection::abort() {

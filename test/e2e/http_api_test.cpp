@@ -370,14 +370,21 @@ TEST_CASE("SIGTERM stops the server with exit code 0") {
   CHECK(f.server->log().find("stopped") != std::string::npos);
 }
 
-TEST_CASE("/metrics names the version and the instance") {
+TEST_CASE("/metrics names the version parley --version prints and the instance") {
   temp_dir dir;
+  const auto printed = run_to_exit(dir.path(), {"--version"});
+  REQUIRE(printed.exit_code == 0);
+  // "parley 0.1.0", then "+g<revision>" when built from a clone.
+  std::smatch m;
+  const std::regex shape("parley (" PARLEY_VERSION_TEXT R"((?:\+g[0-9a-f]{7,40}(?:\.dirty)?)?)\n)");
+  REQUIRE(std::regex_match(printed.output, m, shape));
+  const std::string version = m[1];
   auto args = default_server_args(dir.path());
   args.insert(args.end(), {"--instance-id", "eu-1.b"});
   server_process server(dir.path(), args);
   const auto r = http_call(server.port(), verb::get, "/metrics");
   REQUIRE(r.status == 200);
   CHECK(r.body.find("# TYPE parley_build_info gauge\n") != std::string::npos);
-  CHECK(r.body.find(R"(parley_build_info{version=")" PARLEY_VERSION_TEXT
-                    R"(",instance="eu-1.b"} 1)") != std::string::npos);
+  CHECK(r.body.find(R"(parley_build_info{version=")" + version + R"(",instance="eu-1.b"} 1)") !=
+        std::string::npos);
 }

@@ -135,7 +135,7 @@ TEST_CASE("postgres: a burst is stored in multi-row batches, every text under it
   CHECK(pg.query("SELECT count(*) FROM messages WHERE convert_from(text, 'UTF8') = 't' || (id - 1)",
                  "chat") == std::to_string(count) + "\n");
   // Fewer commits than messages: the burst went in batches.
-  CHECK(metric(server.port(), "parley_store_commits_total") < count);
+  CHECK(metric(server.port(), "parley_store_commit_seconds_count") < count);
 }
 
 TEST_CASE("postgres: an upload is stored, attached, served to a reader and listed in history",

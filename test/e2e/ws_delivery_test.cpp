@@ -231,7 +231,12 @@ TEST_CASE("metrics count sessions, channels and frames") {
   CHECK(body.find("parley_ws_frames_in_total{type=\"join\"} 2") != std::string::npos);
   CHECK(body.find("parley_ws_frames_in_total{type=\"send\"} 1") != std::string::npos);
   CHECK(body.find("parley_errors_total{code=\"invalid_channel\"} 1") != std::string::npos);
-  CHECK(body.find("parley_store_commits_total") != std::string::npos);
+  CHECK(metric(s.port(), "parley_store_commit_seconds_count") == 1);
+  // The sender's echo: one message frame written, timed from its commit.
+  CHECK(metric(s.port(), "parley_delivery_seconds_count") == 1);
+  CHECK(body.find("parley_delivery_seconds_bucket{le=\"+Inf\"} 1") != std::string::npos);
+  CHECK(body.find("parley_thread_queue_depth{thread=\"0\"} 0") != std::string::npos);
+  CHECK(metric(s.port(), "parley_http_request_duration_seconds_count") >= 1);
   CHECK(body.find("parley_ws_frames_out_total{type=\"hello\"} 1") != std::string::npos);
   CHECK(body.find("parley_ws_frames_out_total{type=\"joined\"} 1") != std::string::npos);
   CHECK(body.find("parley_ws_frames_out_total{type=\"message\"} 1") != std::string::npos);

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -115,6 +117,7 @@ class hub {
     std::string channel;
     std::int64_t message_id = 0;  ///< 0: not a channel message
     shared_frame frame;
+    std::chrono::steady_clock::time_point committed_at{};  ///< of a message this instance stored
     std::uint64_t ref_session = 0;
     shared_frame ref_frame;
     std::uint64_t except_session = 0;
@@ -124,6 +127,16 @@ class hub {
   std::vector<std::size_t> threads_of_channel(const std::string& channel) const;
   std::vector<std::size_t> threads_of_users(const std::vector<std::int64_t>& users) const;
   void post(std::size_t thread, delivery d);
+  /// Runs `work` on I/O thread `thread`, counted in parley_thread_queue_depth until it starts.
+  template <class Work>
+  void run_on(std::size_t thread, Work work) {
+    auto& depth = metrics_.thread_queue_depth(thread);
+    depth.fetch_add(1, std::memory_order_relaxed);
+    boost::asio::post(*threads_[thread], [&depth, work = std::move(work)]() mutable {
+      depth.fetch_sub(1, std::memory_order_relaxed);
+      work();
+    });
+  }
   void deliver_local(std::size_t thread, const delivery& d);
   bool remove_subscription(std::size_t thread, session_sink* session, const std::string& channel);
   /// Tells local sessions about remote changes that local presence does not hide.

@@ -4,6 +4,7 @@
 
 #include "parley/model/upload.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,9 @@ struct outgoing_message {
   std::vector<model::attachment> attachments;  ///< uploads of the sender, in order
   std::int64_t ts_ms = 0;
   std::int64_t id = 0;  ///< assigned by the message log
+  /// When its transaction committed (parley_delivery_seconds starts here); unset for a message
+  /// another instance committed.
+  std::chrono::steady_clock::time_point committed_at{};
 
   std::uint64_t sender_session = 0;
   std::size_t sender_thread = 0;

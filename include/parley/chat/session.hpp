@@ -64,8 +64,8 @@ class session final : public session_sink {
   std::uint64_t session_id() const override { return id_; }
   std::int64_t user_id() const override { return user_.id; }
   const std::string& username() const { return user_.username; }
-  void deliver_message(const std::string& channel, std::int64_t id,
-                       const shared_frame& frame) override;
+  void deliver_message(const std::string& channel, std::int64_t id, const shared_frame& frame,
+                       std::chrono::steady_clock::time_point committed_at) override;
   void deliver(const shared_frame& frame) override;
   void channel_forgotten(const std::string& channel) override;
   void match_made(const model::channel_row& channel, const std::string& peer) override;

@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 
@@ -16,6 +17,10 @@ class session_output {
   /// Queues a frame for the client, in order (over the queue bound the connection is closed as
   /// a slow consumer instead).
   virtual void send(const proto::shared_frame& frame) = 0;
+  /// Queues a live channel message like send; its write to the socket is timed from its commit
+  /// (parley_delivery_seconds).
+  virtual void send_committed(const proto::shared_frame& frame,
+                              std::chrono::steady_clock::time_point committed_at) = 0;
   /// Completes once the client's queue has room for a page of replayed messages.
   virtual boost::asio::awaitable<void> wait_for_room() = 0;
   /// False once the connection is closing: a running replay stops.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -19,8 +20,10 @@ class session_sink {
   virtual std::uint64_t session_id() const = 0;
   virtual std::int64_t user_id() const = 0;
   /// A channel message; the session may hold it back while it replays the channel's history.
+  /// `committed_at`: when this instance committed it (unset for another instance's message).
   virtual void deliver_message(const std::string& channel, std::int64_t id,
-                               const shared_frame& frame) = 0;
+                               const shared_frame& frame,
+                               std::chrono::steady_clock::time_point committed_at) = 0;
   /// Any other frame (typing, seen, user_joined, invitation ...), queued as is.
   virtual void deliver(const shared_frame& frame) = 0;
   /// The user's membership of `channel` ended (`leave` with `forget` in another session): the

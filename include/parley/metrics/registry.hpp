@@ -3,9 +3,11 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "parley/metrics/histogram.hpp"
 #include "parley/metrics/labeled_counter.hpp"
 
 namespace parley::metrics {
@@ -16,6 +18,13 @@ struct registry {
   /// This instance's name (PARLEY_INSTANCE_ID), the `instance` label of parley_build_info; set
   /// once before serving.
   std::string instance_id;
+  /// Sizes the per-thread series; called once with the number of I/O threads before serving.
+  void set_io_threads(std::size_t count);
+  /// Work handed to I/O thread `thread` by other threads (deliveries, session events) and not
+  /// yet run: a thread that falls behind shows here first.
+  std::atomic<std::int64_t>& thread_queue_depth(std::size_t thread) {
+    return thread_queue_depth_[thread];
+  }
   std::atomic<std::int64_t> connections{0};  ///< open TCP connections
   std::atomic<std::int64_t> ws_sessions{0};
   std::atomic<std::int64_t> channels{0};
@@ -27,8 +36,12 @@ struct registry {
   std::atomic<std::uint64_t> rate_limited_total{0};
   std::atomic<std::uint64_t> typing_dropped_total{0};
   std::atomic<std::int64_t> store_queue_depth{0};  ///< messages waiting for their commit
-  std::atomic<std::uint64_t> store_commits_total{0};
-  std::atomic<std::uint64_t> store_commit_micros_total{0};
+  /// From a message's commit to the write of its frame to a recipient's socket.
+  histogram delivery_seconds;
+  /// One message batch's transaction, first statement to COMMIT.
+  histogram store_commit_seconds;
+  /// From a request's last header byte read to its response handed to the socket.
+  histogram http_request_seconds;
   std::atomic<int> redis_connected{-1};  ///< -1: standalone, the Redis series are absent
   std::atomic<std::uint64_t> redis_reconnects_total{0};
   std::atomic<std::uint64_t> redis_publish_failures_total{0};
@@ -54,6 +67,10 @@ struct registry {
 
   /// The Prometheus text exposition of every metric, plus process_resident_memory_bytes.
   std::string render() const;
+
+ private:
+  std::unique_ptr<std::atomic<std::int64_t>[]> thread_queue_depth_;
+  std::size_t io_threads_ = 0;
 };
 
 /// One counter in the Prometheus text format, for values kept outside the registry.

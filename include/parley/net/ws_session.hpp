@@ -41,6 +41,8 @@ class ws_session final : public chat::session_output,
   void start(std::string switching);
 
   void send(const chat::shared_frame& frame) override;
+  void send_committed(const chat::shared_frame& frame,
+                      std::chrono::steady_clock::time_point committed_at) override;
   boost::asio::awaitable<void> wait_for_room() override;
   bool is_open() const override { return open_ && !conn_.closing(); }
   void spawn(std::function<boost::asio::awaitable<void>()> work) override;
@@ -49,10 +51,15 @@ class ws_session final : public chat::session_output,
 
  private:
   boost::asio::awaitable<void> run(std::string switching);
+  /// Whether a frame may be queued (closes a slow consumer instead); counts it by type.
+  bool admit(const std::string& frame);
   /// Counts the frame by type and runs it.
   boost::asio::awaitable<void> handle_frame(std::string_view text);
   /// Closes with `code`/`reason` once what is queued before it is written.
   void close(std::uint16_t code, std::string_view reason);
+  /// Server shutdown: handles no further frame, lets the frame being handled finish and the
+  /// messages it sent be stored and echoed, then closes with 1001.
+  boost::asio::awaitable<void> drain();
 
   ws::connection conn_;
   services& svc_;
@@ -65,6 +72,8 @@ class ws_session final : public chat::session_output,
   std::string_view ended_early_;
   chat::session logic_;
   bool open_ = false;
+  bool draining_ = false;
+  bool handling_ = false;  ///< a frame is being handled (it may still send a message)
 };
 
 /// What try_upgrade did with a request.

@@ -6,10 +6,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parley/tls/stream.hpp"
 #include "parley/ws/frame.hpp"
@@ -64,10 +67,19 @@ class connection {
 
   /// Queues a text frame; it goes out with everything else queued, in order.
   void send_text(std::string_view payload);
+  /// The same, remembering `mark` (the caller's timestamp) until the write that carries the
+  /// frame completes: each completed write hands its marks to the on_written callback.
+  void send_text(std::string_view payload, std::chrono::steady_clock::time_point mark);
+  using written_callback =
+      std::function<void(std::span<const std::chrono::steady_clock::time_point>)>;
+  void on_written(written_callback callback) { on_written_ = std::move(callback); }
   /// Bytes queued and not yet written.
   std::size_t queued_bytes() const { return pending_.size() + writing_.size(); }
   /// Forgets the frames not yet handed to the socket (a slow consumer's backlog).
-  void drop_unsent() { pending_.clear(); }
+  void drop_unsent() {
+    pending_.clear();
+    pending_marks_.clear();
+  }
   /// Queues a close frame after what is queued; nothing is sent after it. The socket is shut
   /// down when the peer answers, or after the close deadline.
   void close(std::uint16_t code, std::string_view reason);
@@ -108,6 +120,9 @@ class connection {
   std::size_t decoded_ = 0;  ///< bytes at the front of inbuf_ already decoded
   std::string pending_;      ///< frames queued while a write is in flight
   std::string writing_;      ///< the write in flight
+  std::vector<std::chrono::steady_clock::time_point> pending_marks_;  ///< of frames in pending_
+  std::vector<std::chrono::steady_clock::time_point> writing_marks_;  ///< of frames in writing_
+  written_callback on_written_;
   /// The last read left the socket empty, so the next one waits first. True from the start:
   /// after the upgrade the client speaks only once it has our answer. Waiting is always safe:
   /// Asio's async_wait re-arms epoll (EPOLL_CTL_MOD), which reports data that came meanwhile.

@@ -15,7 +15,8 @@ struct fake_session : session_sink {
   fake_session(std::uint64_t id, std::int64_t user) : id_(id), user_(user) {}
   std::uint64_t session_id() const override { return id_; }
   std::int64_t user_id() const override { return user_; }
-  void deliver_message(const std::string&, std::int64_t id, const shared_frame& f) override {
+  void deliver_message(const std::string&, std::int64_t id, const shared_frame& f,
+                       std::chrono::steady_clock::time_point) override {
     ids.push_back(id);
     frames.push_back(*f);
   }

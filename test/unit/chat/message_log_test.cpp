@@ -73,8 +73,14 @@ TEST_CASE("messages are numbered per channel, stored, then released, numbering s
     }
     CHECK(metrics.messages_total == 300);
     CHECK(metrics.store_queue_depth == 0);
-    CHECK(metrics.store_commits_total >= 1);
-    CHECK(metrics.store_commits_total < 300);  // group commit: fewer commits than messages
+    const auto commits = metrics.store_commit_seconds.read();
+    CHECK(commits.count >= 1);
+    CHECK(commits.count < 300);  // group commit: fewer commits than messages
+    CHECK(commits.sum_seconds > 0);
+    // Each released message carries its commit time, where parley_delivery_seconds starts.
+    for (const auto& m : got.committed) {
+      CHECK(m.committed_at != std::chrono::steady_clock::time_point{});
+    }
     // Everything released was stored first, each text under its own id.
     const auto page = db.run_blocking(
         [](store::database& d) { return store::read_history(d, 1, std::nullopt, 200); });
