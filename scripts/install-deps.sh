@@ -12,7 +12,7 @@ packages=(
   g++ cmake ninja-build ccache pkg-config git ca-certificates curl
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libsqlite3-dev sqlite3 libhiredis-dev libssl-dev openssl libpq-dev catch2
-  redis-server nginx-light postgresql iproute2 clang-format
+  redis-server nginx-light postgresql iproute2 clang-format prometheus
 )
 for flag in "$@"; do
   case $flag in
