@@ -122,6 +122,16 @@ const std::vector<option_def>& definitions() {
        }},
       {{"PARLEY_LOG_FILE", "--log-file", "", "also log to this file"},
        string_setter(&config::log_file)},
+      {{"PARLEY_LOG_FORMAT", "--log-format", "text",
+        "text (one readable line per entry) or json (one JSON object per line)"},
+       [](config& c, const std::string& v) -> std::optional<std::string> {
+         const auto f = log::parse_format(v);
+         if (!f) {
+           return "expected text or json";
+         }
+         c.log_format = *f;
+         return std::nullopt;
+       }},
       {{"PARLEY_TLS_CERT", "--tls-cert", "", "PEM certificate; with --tls-key: HTTPS/WSS only"},
        string_setter(&config::tls_cert)},
       {{"PARLEY_TLS_KEY", "--tls-key", "", "PEM private key for --tls-cert"},
@@ -203,6 +213,27 @@ const option_def* by_flag(const std::string& flag) {
   return nullptr;
 }
 
+/// Turns the arguments that are not options into a command: none (serve) or `backup <file>`.
+std::optional<backup_request> parse_command(const std::vector<std::string>& words, bool force) {
+  if (words.empty()) {
+    if (force) {
+      throw config_error("--force belongs to the backup command: parley backup --force <file>");
+    }
+    return std::nullopt;
+  }
+  if (words[0] != "backup") {
+    throw config_error("unknown command '" + words[0] + "' (see --help)");
+  }
+  if (words.size() < 2) {
+    throw config_error("backup needs the file to write: parley backup [--force] <file>");
+  }
+  if (words.size() > 2) {
+    throw config_error("backup takes one file, not also '" + words[2] +
+                       "': parley backup [--force] <file>");
+  }
+  return backup_request{words[1], force};
+}
+
 void check_readable(const std::string& path, const char* what) {
   std::ifstream in(path);
   if (!in) {
@@ -245,10 +276,24 @@ load_result load(const std::vector<std::string>& args,
       r.warnings.push_back("ignoring unknown environment variable " + key);
     }
   }
+  std::vector<std::string> words;
+  bool force = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
+    if (!arg.starts_with('-')) {
+      words.push_back(arg);
+      continue;
+    }
+    if (arg == "--force") {
+      force = true;
+      continue;
+    }
     if (arg == "--help" || arg == "-h") {
       r.help = true;
+      return r;
+    }
+    if (arg == "--version") {
+      r.version = true;
       return r;
     }
     const auto eq = arg.find('=');
@@ -267,6 +312,7 @@ load_result load(const std::vector<std::string>& args,
     }
     apply(r.cfg, *def, value, "option " + flag);
   }
+  r.backup = parse_command(words, force);
 
   auto& c = r.cfg;
   if (c.tls_cert.empty() != c.tls_key.empty()) {
@@ -279,7 +325,7 @@ load_result load(const std::vector<std::string>& args,
   if (c.instance_id.empty()) {
     c.instance_id = util::random_hex(4);
   }
-  if (c.jwt_secret.empty()) {
+  if (c.jwt_secret.empty() && !r.backup) {
     c.jwt_secret = util::random_bytes(32);
     r.warnings.push_back(
         "PARLEY_JWT_SECRET is empty: using a random key; tokens die with this process and are "
@@ -290,7 +336,10 @@ load_result load(const std::vector<std::string>& args,
 
 std::string usage() {
   std::string out =
-      "usage: parley [options]\n\n"
+      "usage: parley [options]                      run the server\n"
+      "       parley backup [options] [--force] FILE  copy the SQLite database (PARLEY_DB) to\n"
+      "                                             FILE while a server may be running on it;\n"
+      "                                             --force replaces an existing FILE\n\n"
       "Configuration is read from built-in defaults, then ./.env, then the environment, then\n"
       "these options (later wins).\n\n";
   for (const auto& o : options()) {
@@ -300,6 +349,7 @@ std::string usage() {
     out += std::string(28, ' ') + "env " + o.env_key + ", default '" + o.default_text + "'\n";
   }
   out += "  --help                    print this text\n";
+  out += "  --version                 print the version and exit\n";
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "parley/log/log.hpp"
 
+#include "parley/log/format.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +14,9 @@ namespace {
 std::atomic<int> threshold_{static_cast<int>(level::info)};
 std::mutex write_mutex_;
 std::FILE* file_ = nullptr;
+// Set by configure() before any thread runs, read-only afterwards.
+format format_ = format::text;
+std::string instance_;
 
 std::string timestamp() {
   using namespace std::chrono;
@@ -54,9 +59,22 @@ std::string_view level_name(level l) {
   return "?";
 }
 
-void configure(level threshold, const std::string& file_path) {
-  threshold_.store(static_cast<int>(threshold));
+std::optional<format> parse_format(std::string_view text) {
+  if (text == "text") {
+    return format::text;
+  }
+  if (text == "json") {
+    return format::json;
+  }
+  return std::nullopt;
+}
+
+void configure(const settings& s) {
+  threshold_.store(static_cast<int>(s.threshold));
   std::lock_guard lock(write_mutex_);
+  format_ = s.line_format;
+  instance_ = s.instance;
+  const auto& file_path = s.file_path;
   if (file_ != nullptr) {
     std::fclose(file_);
     file_ = nullptr;
@@ -73,15 +91,15 @@ bool enabled(level l) {
   return static_cast<int>(l) >= threshold_.load(std::memory_order_relaxed);
 }
 
-void write(level l, std::string_view component, std::string_view message) {
-  std::string text = timestamp();
-  text += ' ';
-  text += level_name(l);
-  text += ' ';
-  text += component;
-  text += ": ";
-  text += message;
-  text += '\n';
+void write(level l, std::string_view component, std::string_view message,
+           const std::vector<field>& fields) {
+  const auto time = timestamp();
+  const auto text = format_line(format_, {.time = time,
+                                          .lvl = l,
+                                          .component = component,
+                                          .message = message,
+                                          .instance = instance_,
+                                          .fields = &fields});
   std::lock_guard lock(write_mutex_);
   std::fwrite(text.data(), 1, text.size(), stderr);
   std::fflush(stderr);

@@ -182,14 +182,18 @@ int server::run() {
     cluster += (cluster.empty() ? "cluster over Redis " : ", ") + url.host + ":" +
                std::to_string(url.port);
   }
-  PARLEY_LOG(info, "server") << "listening on " << endpoint_text(listener_->local_endpoint())
-                             << " (instance " << cfg_.instance_id << ", " << io_.size()
-                             << " I/O threads, database "
-                             << postgres::without_password(cfg_.db_path) << ", schema "
-                             << store_->schema_version() << ", " << (tls_ ? "HTTPS/WSS, " : "")
-                             << (cluster.empty() ? "standalone" : cluster) << ")";
+  const auto bound = listener_->local_endpoint();
+  PARLEY_LOG(info, "server")
+          .field("address", bound.address().to_string())
+          .field("port", bound.port())
+          .field("threads", io_.size())
+      << "listening on " << endpoint_text(bound) << " (instance " << cfg_.instance_id << ", "
+      << io_.size() << " I/O threads, database " << postgres::without_password(cfg_.db_path)
+      << ", schema " << store_->schema_version() << ", " << (tls_ ? "HTTPS/WSS, " : "")
+      << (cluster.empty() ? "standalone" : cluster) << ")";
   signals_ctx.run();
-  PARLEY_LOG(info, "server") << "signal " << received << ": shutting down";
+  PARLEY_LOG(info, "server").field("signal", received)
+      << "signal " << received << ": shutting down";
   shutdown();
   PARLEY_LOG(info, "server") << "stopped";
   return 0;
@@ -213,8 +217,10 @@ void server::shutdown() {
   }
   listener_->stop();
   asio::post(io_.at(0), [this] { sweep_timer_->cancel(); });
+  const auto open = connections_.size();
   connections_.close_all();
-  if (!connections_.wait_empty(std::chrono::steady_clock::now() + drain_deadline)) {
+  const bool drained = connections_.wait_empty(std::chrono::steady_clock::now() + drain_deadline);
+  if (!drained) {
     PARLEY_LOG(warn, "server") << connections_.size()
                                << " connections still open at the deadline; closing them";
   }
@@ -224,6 +230,11 @@ void server::shutdown() {
   file_pool_.join();
   store_->stop();
   bus_->stop();
+  if (drained) {
+    PARLEY_LOG(info, "server") << "drained: " << open
+                               << " connections closed (WebSockets with 1001), every queued "
+                                  "write stored";
+  }
 }
 
 void server::schedule_sweep() {

@@ -35,6 +35,7 @@ struct config {
   unsigned threads = 1;
   log::level log_level = log::level::info;
   std::string log_file;
+  log::format log_format = log::format::text;
   std::string tls_cert;
   std::string tls_key;
   std::string instance_id;
@@ -60,15 +61,24 @@ struct option_info {
 /// Every option in the order of the contract's table.
 const std::vector<option_info>& options();
 
+/// `parley backup [--force] <file>`: copy the database to `target` instead of serving.
+struct backup_request {
+  std::string target;
+  bool force = false;  ///< replace an existing target file
+};
+
 /// The outcome of reading every source.
 struct load_result {
   config cfg;
-  bool help = false;                  ///< --help was given: print usage() and exit 0
-  std::vector<std::string> warnings;  ///< to log once logging is configured
+  bool help = false;                     ///< --help was given: print usage() and exit 0
+  bool version = false;                  ///< --version was given: print the version and exit 0
+  std::optional<backup_request> backup;  ///< the backup command instead of the server
+  std::vector<std::string> warnings;     ///< to log once logging is configured
 };
 
 /// Applies defaults, then `dotenv_text` (the .env file's content, if any), then `env`, then `args`
-/// (argv without the program name). Throws config_error on the first bad value.
+/// (argv without the program name), where the options may stand before and after a command
+/// (`backup <file>`). Throws config_error on the first bad value or bad use of a command.
 load_result load(const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env,
                  const std::optional<std::string>& dotenv_text);
