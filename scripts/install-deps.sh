@@ -8,11 +8,14 @@
 # With --bench, gnuplot (without X11) for the pictures of bench/plot.sh.
 set -euo pipefail
 
+# systemd (for systemd-analyze) and adduser: the Debian package test verifies the unit and
+# installs the package, which depends on adduser.
 packages=(
   g++ cmake ninja-build ccache pkg-config git ca-certificates curl
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libsqlite3-dev sqlite3 libhiredis-dev libssl-dev openssl libpq-dev catch2
   redis-server nginx-light postgresql iproute2 clang-format prometheus
+  systemd adduser
 )
 for flag in "$@"; do
   case $flag in
