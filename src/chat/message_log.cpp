@@ -8,6 +8,7 @@
 #include <string>
 
 #include "parley/log/log.hpp"
+#include "parley/util/clock.hpp"
 
 namespace parley::chat {
 
@@ -124,9 +125,11 @@ void message_log::flush(store::database& db) {
     return;
   }
   const auto committed = std::chrono::steady_clock::now();
+  const auto committed_unix_us = util::unix_micros();
   metrics_.store_commit_seconds.observe(committed - started);
   for (auto& m : batch) {
     m.committed_at = committed;
+    m.committed_unix_us = committed_unix_us;
   }
   metrics_.messages_total.fetch_add(batch.size(), std::memory_order_relaxed);
   metrics_.store_queue_depth.fetch_sub(static_cast<std::int64_t>(batch.size()),

@@ -8,6 +8,9 @@ namespace parley::cluster {
 void envelope_dispatcher::dispatch(envelope e) {
   switch (e.type) {
     case envelope::kind::message:
+      if (e.message.committed_unix_us != 0) {
+        e.message.committed_at = util::steady_time_of(e.message.committed_unix_us);
+      }
       if (e.message.direct) {
         // It came on one user's topic: deliver to that user only (the other user's topic
         // brings the other copy).

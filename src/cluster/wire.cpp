@@ -70,6 +70,9 @@ std::string encode(const envelope& e) {
       o["from"] = m.from;
       o["text"] = m.text;
       o["ts"] = m.ts_ms;
+      if (m.committed_unix_us != 0) {
+        o["cat"] = m.committed_unix_us;
+      }
       if (!m.attachments.empty()) {
         json::array list;
         for (const auto& a : m.attachments) {
@@ -154,6 +157,9 @@ std::optional<envelope> decode(std::string_view text_in) {
         m.from = text(o, "from");
         m.text = text(o, "text");
         m.ts_ms = integer(o, "ts");
+        if (o.contains("cat")) {
+          m.committed_unix_us = integer(o, "cat");
+        }
         if (const auto* list = o.if_contains("att"); list != nullptr) {
           for (const auto& item : list->as_array()) {
             const auto& a = item.as_array();

@@ -34,6 +34,9 @@ TEST_CASE("cluster: messages cross instances in both directions with one id sequ
   CHECK(str(got_b[0], "text") == "from a");
   CHECK(str(got_b[0], "from") == "alice");
   CHECK(got_b[0].at("id").as_int64() == first);
+  // b timed the delivery from a's commit, which the cluster message carries.
+  CHECK(eventually([&] { return metric(c.at(1), "parley_delivery_seconds_count") == 1; },
+                   std::chrono::seconds(5)));
 
   const auto second = send_text(*bob, "general", "from b");
   const auto got_a = read_messages(*alice, "general", 1);

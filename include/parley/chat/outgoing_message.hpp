@@ -25,6 +25,9 @@ struct outgoing_message {
   /// When its transaction committed (parley_delivery_seconds starts here); unset for a message
   /// another instance committed.
   std::chrono::steady_clock::time_point committed_at{};
+  /// The same on the wall clock, in microseconds since the epoch: it travels with the message to
+  /// other instances, which time their deliveries from it (0: unknown).
+  std::int64_t committed_unix_us = 0;
 
   std::uint64_t sender_session = 0;
   std::size_t sender_thread = 0;

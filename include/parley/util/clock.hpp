@@ -19,4 +19,17 @@ inline std::int64_t unix_millis() {
       .count();
 }
 
+/// Wall-clock microseconds since the epoch: commit times that travel between instances.
+inline std::int64_t unix_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// This process's steady-clock time of a wall-clock instant (microseconds since the epoch) read
+/// on this or another host: as exact as the hosts' clocks agree.
+inline std::chrono::steady_clock::time_point steady_time_of(std::int64_t unix_us) {
+  return std::chrono::steady_clock::now() - std::chrono::microseconds(unix_micros() - unix_us);
+}
+
 }  // namespace parley::util

@@ -22,6 +22,7 @@ TEST_CASE("cluster envelopes survive encode and decode") {
     e.message.from = "alice";
     e.message.text = "héllo \"quoted\"\n";
     e.message.ts_ms = 1700000000123;
+    e.message.committed_unix_us = 1700000000124567;
     const auto back = cluster::decode(cluster::encode(e));
     REQUIRE(back);
     CHECK(back->type == envelope::kind::message);
@@ -33,6 +34,7 @@ TEST_CASE("cluster envelopes survive encode and decode") {
     CHECK(back->message.from == "alice");
     CHECK(back->message.text == "héllo \"quoted\"\n");
     CHECK(back->message.ts_ms == 1700000000123);
+    CHECK(back->message.committed_unix_us == 1700000000124567);
     CHECK_FALSE(back->message.direct);
   }
   SECTION("a DM names both users and the topic's user") {
