@@ -51,6 +51,7 @@ void tally::merge(const tally& other) {
   duplicated += other.duplicated.get();
   out_of_order += other.out_of_order.get();
   connections += other.connections.get();
+  reconnects += other.reconnects.get();
   error_count += other.error_count.get();
   for (const auto& [kind, n] : other.errors)
     errors[kind] += n;
@@ -92,6 +93,7 @@ std::string to_json(const options& o, const result& r) {
       out["lost"] = r.lost;
       out["duplicated"] = t.duplicated.get();
       out["out_of_order"] = t.out_of_order.get();
+      out["reconnects"] = t.reconnects.get();
       out["subscribers"] = o.subscribers;
       out["publishers"] = o.publishers;
       break;
@@ -123,6 +125,7 @@ std::string to_text(const options& o, const result& r) {
       out << "deliveries/s   " << per_second(t.deliveries.get(), r.elapsed_s) << '\n';
       out << "lost           " << r.lost << "\nduplicated     " << t.duplicated.get()
           << "\nout of order   " << t.out_of_order.get() << '\n';
+      out << "reconnects     " << t.reconnects.get() << '\n';
       break;
     case scenario::connections:
       out << "connections    " << t.connections.get() << '\n';

@@ -51,6 +51,8 @@ class ws_client {
     const auto& r = ws_.reason().reason;
     return std::string(r.data(), r.size());
   }
+  /// The code of the close frame the server sent (after a read failed on it).
+  int close_code() const { return ws_.reason().code; }
   /// Closes politely (1000) if still open.
   void close();
 

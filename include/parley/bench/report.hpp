@@ -41,6 +41,7 @@ struct tally {
   relaxed_counter duplicated;
   relaxed_counter out_of_order;
   relaxed_counter connections;
+  relaxed_counter reconnects;                   ///< fanout: sessions opened again after a drop
   relaxed_counter error_count;                  ///< all kinds, for the progress line
   std::map<std::string, std::uint64_t> errors;  ///< by kind; read only after the run
 
