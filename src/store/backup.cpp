@@ -70,15 +70,16 @@ void check_target(const fs::path& source, const fs::path& target, bool replace) 
   if (!fs::exists(source, ec)) {
     throw backup_error("database '" + source.string() + "' does not exist");
   }
+  const bool target_exists = fs::exists(target, ec);
+  if (target_exists && fs::equivalent(source, target, ec)) {
+    throw backup_error("'" + target.string() + "' is the database itself");
+  }
   if (fs::exists(with_suffix(target, "-wal"), ec)) {
     throw backup_error("'" + target.string() +
                        "-wal' exists: a database may be open at the target; choose another file");
   }
-  if (!fs::exists(target, ec)) {
+  if (!target_exists) {
     return;
-  }
-  if (fs::equivalent(source, target, ec)) {
-    throw backup_error("'" + target.string() + "' is the database itself");
   }
   if (fs::is_directory(target, ec)) {
     throw backup_error("'" + target.string() + "' is a directory; name the file to write");
