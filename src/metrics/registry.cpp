@@ -120,6 +120,9 @@ std::string registry::render() const {
   single(out, "parley_uploads_total", "counter", "Uploads accepted.", uploads_total);
   single(out, "parley_upload_bytes_total", "counter", "Bytes of accepted uploads.",
          upload_bytes_total);
+  single(out, "parley_uploads_stored", "gauge", "Upload records in the store.", uploads_stored);
+  single(out, "parley_uploads_stored_bytes", "gauge", "Bytes of the uploads in the store.",
+         uploads_stored_bytes);
   single(out, "parley_store_queue_depth", "gauge", "Messages waiting for their commit.",
          store_queue_depth);
   family(out, "parley_store_commit_seconds", "histogram",

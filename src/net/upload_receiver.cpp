@@ -145,6 +145,9 @@ awaitable<upload_answer> store_body(http_stream& stream, beast::flat_buffer& buf
   co_await std::move(storing);
   svc.metrics.uploads_total.fetch_add(1, std::memory_order_relaxed);
   svc.metrics.upload_bytes_total.fetch_add(done.size, std::memory_order_relaxed);
+  svc.metrics.uploads_stored.fetch_add(1, std::memory_order_relaxed);
+  svc.metrics.uploads_stored_bytes.fetch_add(static_cast<std::int64_t>(done.size),
+                                             std::memory_order_relaxed);
   co_return upload_answer{http::json_response(req, status::created,
                                               {{"upload",
                                                 {{"id", record.id},

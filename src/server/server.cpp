@@ -54,6 +54,14 @@ asio::ip::tcp::endpoint resolve_listen(const config::config& cfg) {
   return results.begin()->endpoint();
 }
 
+/// Sets the uploads-stored gauges from the store (on its thread): exact, whichever instance of a
+/// cluster stored or swept the uploads.
+void count_stored_uploads(store::database& db, metrics::registry& metrics) {
+  const auto totals = store::stored_upload_totals(db);
+  metrics.uploads_stored.store(totals.count, std::memory_order_relaxed);
+  metrics.uploads_stored_bytes.store(totals.bytes, std::memory_order_relaxed);
+}
+
 fs::path canonical_static_root(const std::string& dir) {
   std::error_code ec;
   auto root = fs::canonical(dir, ec);
@@ -174,6 +182,7 @@ int server::run() {
   signals.async_wait(on_signal);
 
   bus_->start();
+  store_->post([this](store::database& db) { count_stored_uploads(db, metrics_); });
   schedule_sweep();
   io_.start();
   listener_->start();
@@ -249,16 +258,18 @@ void server::schedule_sweep() {
     if (ec) {
       return;
     }
-    store_->post([dir = cfg_.upload_dir, ttl = cfg_.unattached_upload_ttl_s](store::database& db) {
-      try {
-        store::sweep_uploads(db, util::unix_seconds() - ttl,
-                             [&dir](const std::vector<std::string>& unreferenced) {
-                               upload::remove_stored(dir, unreferenced);
-                             });
-      } catch (const std::exception& e) {
-        PARLEY_LOG(error, "upload") << "sweep failed: " << e.what();
-      }
-    });
+    store_->post(
+        [this, dir = cfg_.upload_dir, ttl = cfg_.unattached_upload_ttl_s](store::database& db) {
+          try {
+            store::sweep_uploads(db, util::unix_seconds() - ttl,
+                                 [&dir](const std::vector<std::string>& unreferenced) {
+                                   upload::remove_stored(dir, unreferenced);
+                                 });
+            count_stored_uploads(db, metrics_);
+          } catch (const std::exception& e) {
+            PARLEY_LOG(error, "upload") << "sweep failed: " << e.what();
+          }
+        });
     schedule_sweep();
   });
 }

@@ -85,6 +85,14 @@ void lock_uploads(database& db) {
   }
 }
 
+upload_totals stored_upload_totals(database& db) {
+  auto& q = db.prepare("SELECT count(*), coalesce(sum(size), 0) FROM uploads");
+  q.step();
+  const upload_totals totals{q.column_int64(0), q.column_int64(1)};
+  q.reset();
+  return totals;
+}
+
 std::vector<std::string> sweep_uploads(
     database& db, std::int64_t created_before_s,
     const std::function<void(const std::vector<std::string>&)>& remove_files) {

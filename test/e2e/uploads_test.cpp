@@ -224,12 +224,21 @@ TEST_CASE("uploads: the same bytes are stored once, unattached uploads are swept
   REQUIRE(str(send_with(*c, {{"channel", "room"}}, std::string(kept.at("id").as_string())),
               "type") == "message");
   CHECK(stored_files() == 2);
+  // Records, not files: the two identical PDFs count twice.
+  CHECK(metric(s.port(), "parley_uploads_stored") == 3);
+  CHECK(metric(s.port(), "parley_uploads_stored_bytes") == 2 * pdf.size() + png.size());
 
   const auto first_url = std::string(first.at("url").as_string());
   CHECK(eventually([&] { return fetch(s.port(), alice, first_url).status == 404; }, 15s));
   CHECK(eventually([&] { return stored_files() == 1; }, 5s));
   CHECK(fetch(s.port(), bob, std::string(second.at("url").as_string())).status == 404);
   CHECK(fetch(s.port(), alice, std::string(kept.at("url").as_string())).status == 200);
+  // The sweep recounts what the store holds, and so does a new process.
+  CHECK(eventually([&] { return metric(s.port(), "parley_uploads_stored") == 1; }, 5s));
+  CHECK(metric(s.port(), "parley_uploads_stored_bytes") == png.size());
+  s.restart();
+  CHECK(eventually([&] { return metric(s.port(), "parley_uploads_stored") == 1; }, 5s));
+  CHECK(metric(s.port(), "parley_uploads_stored_bytes") == png.size());
 }
 
 TEST_CASE("cluster: an upload made on one instance is attached and served on the other",

@@ -33,6 +33,10 @@ struct registry {
   std::atomic<std::uint64_t> slow_consumer_closes_total{0};
   std::atomic<std::uint64_t> uploads_total{0};
   std::atomic<std::uint64_t> upload_bytes_total{0};
+  /// Upload records in the store and their sizes: read from it at start and after each sweep
+  /// (so every instance of a cluster converges), counted up by this instance in between.
+  std::atomic<std::int64_t> uploads_stored{0};
+  std::atomic<std::int64_t> uploads_stored_bytes{0};
   std::atomic<std::uint64_t> rate_limited_total{0};
   std::atomic<std::uint64_t> typing_dropped_total{0};
   std::atomic<std::int64_t> store_queue_depth{0};  ///< messages waiting for their commit

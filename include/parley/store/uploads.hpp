@@ -39,6 +39,13 @@ void attach_uploads(database& db, std::int64_t channel_id, std::int64_t message_
 /// lock for it.
 void lock_uploads(database& db);
 
+/// What the store holds: upload records and the sum of their sizes.
+struct upload_totals {
+  std::int64_t count = 0;
+  std::int64_t bytes = 0;
+};
+upload_totals stored_upload_totals(database& db);
+
 /// In one transaction: deletes the upload records created before `created_before_s` that were
 /// never attached to a message, and returns the hashes no remaining record points at: the files
 /// the caller may now delete.
