@@ -1,9 +1,11 @@
-// Monitoring as operators run it: Debian's Prometheus scrapes a real parley, and every query of
-// the Grafana dashboard in deploy/ names series parley exports and is valid PromQL.
+// Monitoring as operators run it: Debian's Prometheus scrapes a real parley with the alerting
+// rules of deploy/ loaded, and every query of the Grafana dashboard and of those rules names
+// series parley exports and is valid PromQL.
 #include <catch2/catch.hpp>
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -58,6 +60,21 @@ std::vector<std::string> dashboard_queries() {
   return out;
 }
 
+const std::string alert_rules =
+    std::string(PARLEY_SOURCE_DIR) + "/deploy/prometheus/parley-alerts.yml";
+
+/// The `expr:` of every rule in the alerting rules file (each written on one line).
+std::vector<std::string> alert_queries() {
+  std::ifstream in(alert_rules);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) {
+    if (const auto at = line.find("expr: "); at != std::string::npos) {
+      out.push_back(line.substr(at + 6));
+    }
+  }
+  return out;
+}
+
 /// The metric names a query reads (parley's and the process's own).
 std::vector<std::string> names_in(const std::string& expr) {
   static const std::regex name(R"(\b(?:parley|process)_[a-z_]+\b)");
@@ -93,6 +110,7 @@ prometheus_server start_prometheus(const std::filesystem::path& dir, std::uint16
   {
     std::ofstream config(dir / "prometheus.yml");
     config << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+           << "rule_files: ['" << alert_rules << "']\n"
            << "scrape_configs:\n  - job_name: parley\n    static_configs:\n"
            << "      - targets: ['127.0.0.1:" << target << "']\n";
   }
@@ -144,6 +162,33 @@ TEST_CASE("every query of the Grafana dashboard names a metric parley exports") 
   CHECK(names >= queries.size());
 }
 
+TEST_CASE("the alerting rules pass promtool and read only metrics parley exports") {
+  const auto promtool = std::filesystem::path(PARLEY_PROMETHEUS_BINARY).parent_path() / "promtool";
+  temp_dir work;
+  const auto checked = run_to_exit(work.path(), {"check", "rules", alert_rules}, {},
+                                   std::chrono::seconds(30), promtool.string());
+  INFO(checked.output);
+  CHECK(checked.exit_code == 0);
+  const auto queries = alert_queries();
+  CHECK(checked.output.find("SUCCESS: " + std::to_string(queries.size()) + " rules found") !=
+        std::string::npos);
+  REQUIRE(queries.size() >= 10);
+
+  temp_dir redis_dir;
+  redis_server redis(redis_dir.path());
+  chat_server s({"--redis-url", "redis://127.0.0.1:" + std::to_string(redis.port())});
+  const auto exported = exported_names(http_call(s.port(), verb::get, "/metrics").body);
+  for (const auto& expr : queries) {
+    INFO(expr);
+    const auto read = names_in(expr);
+    CHECK((!read.empty() || expr.starts_with("up{")));
+    for (const auto& name : read) {
+      INFO(name);
+      CHECK(exported.contains(name));
+    }
+  }
+}
+
 TEST_CASE("Debian's Prometheus scrapes parley and answers the dashboard's queries") {
   chat_server s;
   auto alice = s.connect("alice");
@@ -187,5 +232,29 @@ TEST_CASE("Debian's Prometheus scrapes parley and answers the dashboard's querie
       INFO(expr);
       CHECK_FALSE(result.empty());
     }
+  }
+
+  // Prometheus loaded every alerting rule and evaluates it without an error; none fires on an
+  // idle, healthy server.
+  const auto expected_rules = alert_queries().size();
+  json::array rules;
+  REQUIRE(eventually(
+      [&] {
+        const auto r = http_call(port, verb::get, "/api/v1/rules").json();
+        const auto& groups = r.at("data").at("groups").as_array();
+        if (groups.size() != 1) {
+          return false;
+        }
+        rules = groups[0].at("rules").as_array();
+        return std::all_of(rules.begin(), rules.end(),
+                           [](const json::value& rule) { return rule.at("health") != "unknown"; });
+      },
+      std::chrono::seconds(20)));
+  CHECK(rules.size() == expected_rules);
+  for (const auto& rule : rules) {
+    INFO(json::serialize(rule));
+    CHECK(rule.at("type") == "alerting");
+    CHECK(rule.at("health") == "ok");
+    CHECK(rule.at("state") == "inactive");
   }
 }
