@@ -48,7 +48,7 @@ awaitable<bool> join_at_end(ws_stream& ws, beast::flat_buffer& buf, const std::s
 
 awaitable<std::unique_ptr<ws_stream>> rejoin(setup& s, const server_address& to,
                                              const std::string& token, const std::string& join,
-                                             beast::flat_buffer& buf, backoff& delays,
+                                             beast::flat_buffer& buf, util::backoff& delays,
                                              const std::function<bool()>& give_up) {
   asio::steady_timer pause(co_await asio::this_coro::executor);
   tally attempts;
@@ -113,7 +113,7 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
         watchdog_done = true;
       },
       asio::detached);
-  backoff delays;
+  auto delays = reconnect_backoff();
   const std::function<bool()> give_up = [&] { return f.stop.load() || closed_by_watchdog; };
   while (!finished) {
     buf.consume(buf.size());

@@ -139,7 +139,7 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
       ++f.publishers_done;
     }
   };
-  backoff delays;
+  auto delays = reconnect_backoff();
   const std::function<bool()> give_up = [&] { return steady::now() >= give_up_at; };
   for (;;) {
     if (reader_done) {

@@ -5,12 +5,6 @@
 
 namespace parley::bench {
 
-std::chrono::milliseconds backoff::next() {
-  const auto wait = delay_;
-  delay_ = std::min(delay_ * 2, longest);
-  return wait;
-}
-
 delivery_ledger::verdict delivery_ledger::record(const delivery& d) {
   const bool behind = d.id <= last_id_;
   if (!behind) {

@@ -60,7 +60,7 @@ boost::asio::awaitable<bool> join_at_end(ws_stream& ws, boost::beast::flat_buffe
 /// `give_up()`. Failed attempts are expected while a server restarts: not errors of the run.
 boost::asio::awaitable<std::unique_ptr<ws_stream>> rejoin(
     setup& s, const server_address& to, const std::string& token, const std::string& join,
-    boost::beast::flat_buffer& buf, backoff& delays, const std::function<bool()>& give_up);
+    boost::beast::flat_buffer& buf, util::backoff& delays, const std::function<bool()>& give_up);
 
 /// Closes the TCP socket under `ws` (if any): ends a read in progress or about to start.
 void close_socket(ws_stream* ws);

@@ -7,24 +7,17 @@
 #include <utility>
 #include <vector>
 
+#include "parley/util/backoff.hpp"
+
 // Private to the bench module: what the fanout scenario decides when its connections drop and
 // come back (a server restarted under load), without any I/O.
 namespace parley::bench {
 
-/// The wait before each reconnection attempt: 50 ms, doubling up to 1 s; back to 50 ms once a
-/// connection worked.
-class backoff {
- public:
-  static constexpr std::chrono::milliseconds first{50};
-  static constexpr std::chrono::milliseconds longest{1000};
-
-  /// The wait before the next attempt.
-  std::chrono::milliseconds next();
-  void reset() { delay_ = first; }
-
- private:
-  std::chrono::milliseconds delay_ = first;
-};
+/// The waits before each reconnection attempt to a restarted server: 50 ms, doubling up to 1 s;
+/// back to 50 ms once a connection worked. Short, because the benchmark measures the gap.
+inline util::backoff reconnect_backoff() {
+  return util::backoff(std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+}
 
 /// What a fanout message says: publisher `pub`'s `seq`-th message, numbered `id` in its channel.
 struct delivery {

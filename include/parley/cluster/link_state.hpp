@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "parley/cluster/backoff.hpp"
 #include "parley/cluster/link_action.hpp"
 #include "parley/cluster/wire.hpp"
+#include "parley/util/backoff.hpp"
 
 namespace parley::cluster {
 
@@ -18,6 +18,9 @@ namespace parley::cluster {
 /// users (and this instance its own silent subscriber connection).
 constexpr std::chrono::seconds heartbeat_interval{1};
 constexpr std::chrono::seconds peer_timeout{5};
+/// The waits before reconnecting to Redis: the first, doubling up to the longest.
+constexpr std::chrono::milliseconds first_backoff{250};
+constexpr std::chrono::milliseconds max_backoff{5000};
 /// The longest a join or a connect waits for its topic subscription before going on anyway
 /// (checked at each tick, so up to one heartbeat_interval more).
 constexpr std::chrono::seconds subscribe_wait{2};
@@ -96,7 +99,7 @@ class link_state {
  private:
   struct connection {
     connection_status status = connection_status::closed;
-    cluster::backoff backoff;
+    util::backoff backoff{first_backoff, max_backoff};
   };
   struct waiter {
     waiter_id id;

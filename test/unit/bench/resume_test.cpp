@@ -6,7 +6,7 @@ using namespace parley::bench;
 using verdict = delivery_ledger::verdict;
 
 TEST_CASE("reconnect waits double from 50 ms to at most 1 s and start over after a success") {
-  backoff b;
+  auto b = reconnect_backoff();
   std::vector<long> waits;
   for (int i = 0; i < 8; ++i) {
     waits.push_back(static_cast<long>(b.next().count()));
