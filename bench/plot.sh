@@ -71,10 +71,10 @@ throughput="$dir/$name-throughput.svg" latency="$dir/$name-latency.svg"
     printf "plot "
     if ($7 != "-")
       printf "%s using (0):7 with boxes lc rgb \"#9e9e9e\" title \"previous %s\", " \
-        "%s using (0):7:8:9 with yerrorbars ps 0 lc rgb \"black\" notitle, " \
+        "%s using (0):7:8:9 with yerrorbars pt -1 lc rgb \"black\" notitle, " \
         "%s using (0):9:(figure($7)) with labels offset 0,0.8 notitle, ", at, $2, at, at
     printf "%s using (1):4 with boxes lc rgb \"#1f77b4\" title \"this %s\", " \
-      "%s using (1):4:5:6 with yerrorbars ps 0 lc rgb \"black\" notitle, " \
+      "%s using (1):4:5:6 with yerrorbars pt -1 lc rgb \"black\" notitle, " \
       "%s using (1):6:(figure($4)) with labels offset 0,0.8 notitle\n", at, $2, at, at
   }' "$work/rows.dat"
   echo "unset multiplot"
