@@ -30,8 +30,7 @@ awaitable<void> hold_session(std::shared_ptr<ws_stream> ws, std::atomic<bool>& s
       break;
     buf.consume(buf.size());
   }
-  beast::error_code ignored;
-  beast::get_lowest_layer(*ws).socket().close(ignored);
+  close_socket(ws.get());
 }
 
 }  // namespace
@@ -77,8 +76,7 @@ result run_connections(setup& s) {
         for (std::size_t ti = 0; ti < s.threads.size(); ++ti) {
           asio::post(s.threads[ti]->ioc, [&, ti] {
             for (const auto& ws : open_per_thread[ti]) {
-              beast::error_code ignored;
-              beast::get_lowest_layer(*ws).socket().close(ignored);
+              close_socket(ws.get());
             }
           });
         }

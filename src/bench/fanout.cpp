@@ -42,7 +42,7 @@ awaitable<bool> join_at_end(ws_stream& ws, beast::flat_buffer& buf, const std::s
     co_return false;
   }
   last_id = 0;
-  parse_message_id({static_cast<const char*>(buf.data().data()), buf.size()}, last_id);
+  parse_message_id(frame_text(buf), last_id);
   co_return true;
 }
 
@@ -65,13 +65,6 @@ awaitable<std::unique_ptr<ws_stream>> rejoin(setup& s, const server_address& to,
     }
   }
   co_return nullptr;
-}
-
-void close_socket(ws_stream* ws) {
-  if (ws) {
-    beast::error_code ignored;
-    beast::get_lowest_layer(*ws).socket().close(ignored);
-  }
 }
 
 namespace {
@@ -131,7 +124,7 @@ awaitable<void> subscriber(setup& s, fanout_state& f, std::size_t i, worker_thre
       ++t.stats.reconnects;
       continue;
     }
-    const std::string_view text(static_cast<const char*>(buf.data().data()), buf.size());
+    const auto text = frame_text(buf);
     delivery d;
     std::int64_t ns = 0;
     if (!text.starts_with(R"({"type":"message")") || !parse_payload(text, d.pub, d.seq, ns) ||

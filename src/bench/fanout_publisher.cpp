@@ -53,23 +53,11 @@ bool on_publisher_frame(std::string_view text, unsigned id, send_window& window,
 /// ping sent after the join, which the server handles once the catch-up is queued.
 awaitable<bool> catch_up(ws_stream& ws, beast::flat_buffer& buf, unsigned id, send_window& window,
                          std::int64_t& last_id) {
-  auto [wec, w] = co_await ws.async_write(
-      asio::buffer(std::string_view(R"({"type":"ping","ref":"r"})")), with_error);
-  if (wec) {
-    co_return false;
-  }
-  for (;;) {
-    buf.consume(buf.size());
-    auto [ec, n] = co_await ws.async_read(buf, with_error);
-    if (ec) {
-      co_return false;
-    }
-    const std::string_view text(static_cast<const char*>(buf.data().data()), buf.size());
-    if (text.starts_with(R"({"type":"pong")")) {
-      co_return true;
-    }
-    on_publisher_frame(text, id, window, last_id);
-  }
+  // A drop here is the restart going on, not an error of the run (as in rejoin).
+  tally attempt;
+  co_return co_await call(
+      ws, buf, R"({"type":"ping","ref":"r"})", R"("ref":"r")", attempt,
+      [&](std::string_view text) { on_publisher_frame(text, id, window, last_id); });
 }
 
 }  // namespace
@@ -104,7 +92,7 @@ awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread&
             auto [ec, n] = co_await ws->async_read(in, with_error);
             if (ec)
               break;
-            const std::string_view text(static_cast<const char*>(in.data().data()), in.size());
+            const auto text = frame_text(in);
             if (on_publisher_frame(text, id, window, last_id)) {
               room.cancel();
             } else if (text.starts_with(R"({"type":"error")")) {

@@ -71,7 +71,8 @@ awaitable<std::unique_ptr<ws_stream>> open_session(const server_address& to,
 
 /// Sends a frame and reads until the frame carrying `ref`; false (counted) on error replies.
 awaitable<bool> call(ws_stream& ws, beast::flat_buffer& buf, const std::string& frame,
-                     std::string_view ref_marker, tally& stats) {
+                     std::string_view ref_marker, tally& stats,
+                     const std::function<void(std::string_view)>& skipped) {
   auto [wec, w] = co_await ws.async_write(asio::buffer(frame), with_error);
   if (wec) {
     stats.error("write: " + wec.message());
@@ -84,8 +85,11 @@ awaitable<bool> call(ws_stream& ws, beast::flat_buffer& buf, const std::string& 
       stats.error("read: " + ec.message());
       co_return false;
     }
-    const std::string_view text(static_cast<const char*>(buf.data().data()), buf.size());
+    const auto text = frame_text(buf);
     if (text.find(ref_marker) == std::string_view::npos) {
+      if (skipped) {
+        skipped(text);
+      }
       continue;
     }
     if (text.starts_with(R"({"type":"error")")) {
@@ -97,6 +101,13 @@ awaitable<bool> call(ws_stream& ws, beast::flat_buffer& buf, const std::string& 
       co_return false;
     }
     co_return true;
+  }
+}
+
+void close_socket(ws_stream* ws) {
+  if (ws) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(*ws).socket().close(ignored);
   }
 }
 

@@ -62,9 +62,6 @@ boost::asio::awaitable<std::unique_ptr<ws_stream>> rejoin(
     setup& s, const server_address& to, const std::string& token, const std::string& join,
     boost::beast::flat_buffer& buf, util::backoff& delays, const std::function<bool()>& give_up);
 
-/// Closes the TCP socket under `ws` (if any): ends a read in progress or about to start.
-void close_socket(ws_stream* ws);
-
 /// Publisher `id`: sends at --rate within its window until the end, resending after a reconnect
 /// what was not acknowledged, then waits for its last acknowledgements.
 boost::asio::awaitable<void> publisher(setup& s, fanout_state& f, unsigned id, worker_thread& t);

@@ -9,6 +9,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,8 +51,18 @@ boost::asio::awaitable<std::unique_ptr<ws_stream>> open_session(
     std::optional<boost::asio::ip::address_v4> source);
 
 /// Sends a frame and reads until the frame carrying `ref`; false (counted) on error replies.
+/// The frames read before it go to `skipped`, when given.
 boost::asio::awaitable<bool> call(ws_stream& ws, boost::beast::flat_buffer& buf,
                                   const std::string& frame, std::string_view ref_marker,
-                                  tally& stats);
+                                  tally& stats,
+                                  const std::function<void(std::string_view)>& skipped = {});
+
+/// The text of the frame a read left in `buf`.
+inline std::string_view frame_text(const boost::beast::flat_buffer& buf) {
+  return {static_cast<const char*>(buf.data().data()), buf.size()};
+}
+
+/// Closes the TCP socket under `ws` (if any): ends a read in progress or about to start.
+void close_socket(ws_stream* ws);
 
 }  // namespace parley::bench
