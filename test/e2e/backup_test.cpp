@@ -8,11 +8,11 @@
 #include <fstream>
 #include <numeric>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "support/chat_server.hpp"
 #include "support/eventually.hpp"
+#include "support/files.hpp"
 #include "support/frames.hpp"
 #include "support/history.hpp"
 
@@ -81,13 +81,6 @@ class sqlite_file {
 
   sqlite3* db_ = nullptr;
 };
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 /// Files of `dir` whose name holds ".partial-": what a backup writes before its rename.
 std::vector<std::string> partial_files(const fs::path& dir) {

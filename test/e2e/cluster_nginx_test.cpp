@@ -5,9 +5,9 @@
 
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "support/chat_cluster.hpp"
+#include "support/files.hpp"
 #include "support/frames.hpp"
 #include "support/http_client.hpp"
 
@@ -24,10 +24,7 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 /// The shipped config with the test's ports in place of 8080, 8081 and 8082.
 std::string render_config(std::uint16_t front, std::uint16_t a, std::uint16_t b) {
-  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/deploy/nginx.conf");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto conf = text.str();
+  auto conf = read_file(source_path("deploy/nginx.conf"));
   REQUIRE(conf.find("127.0.0.1:8081") != std::string::npos);
   replace_all(conf, "127.0.0.1:8081", "127.0.0.1:" + std::to_string(a));
   replace_all(conf, "127.0.0.1:8082", "127.0.0.1:" + std::to_string(b));

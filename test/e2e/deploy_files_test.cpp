@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -11,14 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "support/files.hpp"
+
 namespace {
 
 std::string read(const std::string& relative) {
-  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/" + relative);
-  REQUIRE(in);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  const auto path = parley::test::source_path(relative);
+  REQUIRE(std::filesystem::is_regular_file(path));
+  return parley::test::read_file(path);
 }
 
 std::set<std::string> all(const std::string& text, const std::string& pattern) {

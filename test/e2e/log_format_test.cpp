@@ -2,11 +2,11 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include "support/files.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -90,10 +90,7 @@ TEST_CASE("json log format: every line a JSON object, the listening line with th
   REQUIRE(find("stopped") != nullptr);
 
   // The file holds the same lines, in the same format.
-  std::ifstream in(dir / "parley.log");
-  std::stringstream file;
-  file << in.rdbuf();
-  const auto in_file = parse_log(file.str(), "json-node");
+  const auto in_file = parse_log(read_file(dir / "parley.log"), "json-node");
   CHECK(in_file == logged);
 }
 

@@ -13,6 +13,7 @@
 
 #include "support/chat_server.hpp"
 #include "support/eventually.hpp"
+#include "support/files.hpp"
 #include "support/frames.hpp"
 #include "support/http_client.hpp"
 #include "support/redis_server.hpp"
@@ -41,10 +42,8 @@ std::set<std::string> exported_names(const std::string& exposition) {
 
 /// The dashboard's panel queries, with Grafana's variables given values Prometheus accepts.
 std::vector<std::string> dashboard_queries() {
-  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/deploy/grafana/parley-dashboard.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto dashboard = json::parse(text.str());
+  const auto dashboard =
+      json::parse(read_file(source_path("deploy/grafana/parley-dashboard.json")));
   std::vector<std::string> out;
   for (const auto& panel : dashboard.at("panels").as_array()) {
     if (!panel.as_object().contains("targets")) {
@@ -60,8 +59,7 @@ std::vector<std::string> dashboard_queries() {
   return out;
 }
 
-const std::string alert_rules =
-    std::string(PARLEY_SOURCE_DIR) + "/deploy/prometheus/parley-alerts.yml";
+const std::string alert_rules = source_path("deploy/prometheus/parley-alerts.yml").string();
 
 /// The `expr:` of every rule in the alerting rules file (each written on one line).
 std::vector<std::string> alert_queries() {

@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "parley/store/sqlite_database.hpp"
 
+#include "support/files.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
@@ -116,11 +116,9 @@ TEST_CASE("the log file option also writes the log to a file") {
   args.push_back((dir / "parley.log").string());
   server_process s(dir.path(), args);
   REQUIRE(s.terminate() == 0);
-  std::ifstream in(dir / "parley.log");
-  std::stringstream text;
-  text << in.rdbuf();
-  CHECK(text.str().find("listening on 127.0.0.1:") != std::string::npos);
-  CHECK(text.str().find(" info server: ") != std::string::npos);
+  const auto text = read_file(dir / "parley.log");
+  CHECK(text.find("listening on 127.0.0.1:") != std::string::npos);
+  CHECK(text.find(" info server: ") != std::string::npos);
 }
 
 TEST_CASE("a database from a newer binary is refused at start") {
